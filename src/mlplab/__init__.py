@@ -1,0 +1,13 @@
+"""mlplab: a neural-network lab written from scratch in NumPy.
+
+>>> import mlplab
+>>> from mlplab.data import disc_ring
+>>> X, y = disc_ring(seed=0)
+>>> net = mlplab.mlp([2, 8, 8, 2], seed=0)
+>>> history = mlplab.fit(net, X, y, loss="cross_entropy", optimizer="adam", lr=0.05, epochs=200)
+"""
+
+from ._version import __version__
+from .nn import History, Sequential, fit, gradcheck, load, mlp
+
+__all__ = ["__version__", "fit", "mlp", "Sequential", "History", "gradcheck", "load"]

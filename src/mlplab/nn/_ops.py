@@ -1,0 +1,42 @@
+"""Reductions written as matrix products.
+
+NumPy's reductions along one axis of a 3-D array (``a.sum(axis=-2)`` on
+``(replicas, n, f)``, or ``a.max(axis=-1)`` over a handful of classes) run an
+element-at-a-time loop that, on the machines measured here, is 10-40x slower than
+the same sum done by BLAS as ``ones @ a``. Training is mostly such reductions on
+small arrays, so the engine uses these helpers on its hot paths.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+
+@lru_cache(maxsize=64)
+def _ones(shape, dtype) -> np.ndarray:
+    ones = np.ones(shape, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
+def sum_rows(a: np.ndarray) -> np.ndarray:
+    """Sum over the sample axis, keeping it: ``(..., n, k) -> (..., 1, k)``."""
+    return np.matmul(_ones((1, a.shape[-2]), a.dtype.str), a)
+
+
+def sum_last(a: np.ndarray) -> np.ndarray:
+    """Sum over the last axis, keeping it: ``(..., n, k) -> (..., n, 1)``."""
+    return np.matmul(a, _ones((a.shape[-1], 1), a.dtype.str))
+
+
+def max_last(a: np.ndarray) -> np.ndarray:
+    """Maximum over the last axis, keeping it: ``(..., n, k) -> (..., n, 1)``."""
+    k = a.shape[-1]
+    if k > 16:
+        return a.max(axis=-1, keepdims=True)
+    m = a[..., 0:1]
+    for j in range(1, k):
+        m = np.maximum(m, a[..., j:j + 1])
+    return m

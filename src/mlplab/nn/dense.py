@@ -1,0 +1,116 @@
+"""Fully connected layer: y = x @ W + b."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate, initializers
+from ._ops import sum_rows
+from .layer import Layer, register, reduce_to_shape, replica_shape
+
+
+@register
+class Dense(Layer):
+    """Affine map ``y = x @ W + b``.
+
+    Shapes: ``x (..., n, fan_in)``, ``W (*replicas, fan_in, fan_out)``,
+    ``b (*replicas, 1, fan_out)``, ``y (..., n, fan_out)``.
+
+    Backward, with ``dy = dL/dy``:
+
+    - ``dL/dW = x^T @ dy`` (summed over samples by the product),
+    - ``dL/db = sum over samples of dy``,
+    - ``dL/dx = dy @ W^T``.
+
+    Parameters
+    ----------
+    fan_in, fan_out : int
+        Input and output widths.
+    init : str or Initializer
+        Weight initializer (see :mod:`mlplab.nn.initializers`).
+    bias : bool
+        Whether the layer has a bias.
+    seed : int, Generator, or a list of them (one per replica)
+        Where the initial weights come from.
+    replicas : int, optional
+        Number of independent copies; with a list of seeds it defaults to its length.
+    dtype : str
+        ``"float32"`` (default) or ``"float64"``.
+
+    >>> layer = Dense(3, 2, seed=0)
+    >>> layer.params["W"].shape, layer.params["b"].shape
+    ((3, 2), (1, 2))
+    >>> Dense(3, 2, seed=[0, 1, 2]).params["W"].shape
+    (3, 3, 2)
+    """
+
+    def __init__(self, fan_in: int, fan_out: int, init="he_normal", bias: bool = True,
+                 seed=None, replicas=None, dtype="float32"):
+        super().__init__()
+        self.fan_in = _validate.positive_int("fan_in", fan_in)
+        self.fan_out = _validate.positive_int("fan_out", fan_out)
+        self.init = initializers.get(init)
+        self.bias = bool(bias)
+        self.dtype = np.dtype(dtype)
+        rngs = replica_rngs(seed, replicas)
+        weights = [self.init((self.fan_in, self.fan_out), r, self.dtype) for r in rngs]
+        biases = [self.init.bias(self.fan_in, self.fan_out, r, self.dtype) for r in rngs]
+        shape = replica_shape(replicas) or ((len(rngs),) if isinstance(seed, (list, tuple)) else ())
+        self.params["W"] = _stack(weights, shape)
+        if self.bias:
+            self.params["b"] = _stack(biases, shape)
+        self._x = None
+
+    def forward(self, x, training=False):
+        self._x = x
+        y = np.matmul(x, self.params["W"])
+        if self.bias:
+            y += self.params["b"]
+        return y
+
+    def backward(self, dy, input_grad=True):
+        x = self._x
+        W = self.params["W"]
+        self.grads["W"] = reduce_to_shape(np.matmul(np.swapaxes(x, -1, -2), dy), W.shape)
+        if self.bias:
+            self.grads["b"] = reduce_to_shape(sum_rows(dy), self.params["b"].shape)
+        return np.matmul(dy, np.swapaxes(W, -1, -2)) if input_grad else None
+
+    def config(self):
+        return {"class": "Dense", "fan_in": self.fan_in, "fan_out": self.fan_out,
+                "init": self.init.config(), "bias": self.bias,
+                "replicas": list(self.replicas or ()) or None, "dtype": self.dtype.name}
+
+    @classmethod
+    def from_config(cls, cfg):
+        return cls(**cfg)
+
+
+def replica_rngs(seed, replicas) -> list[np.random.Generator]:
+    """One generator per replica.
+
+    - a list of seeds gives one generator each (replica r starts as ``seed=seeds[r]``);
+    - an int seed with ``replicas=R`` gives seeds ``seed, seed + 1, ..., seed + R - 1``;
+    - ``None`` gives fresh entropy for each replica.
+    """
+    shape = replica_shape(replicas)
+    count = int(np.prod(shape)) if shape else 1
+    if isinstance(seed, (list, tuple)):
+        seeds = [_validate.seed("seed", s) for s in seed]
+        if shape and len(seeds) != count:
+            raise ValueError(
+                f"seed lists one seed per replica: received {len(seeds)} seeds for replicas={replicas}"
+            )
+        return [_validate.rng(s) for s in seeds]
+    seed = _validate.seed("seed", seed)
+    if isinstance(seed, np.random.Generator):
+        return [seed] * count
+    if seed is None or not shape:
+        return [np.random.default_rng(seed) for _ in range(count)]
+    return [np.random.default_rng(seed + r) for r in range(count)]
+
+
+def _stack(arrays, shape):
+    if not shape:
+        return arrays[0]
+    return np.stack(arrays).reshape(*shape, *arrays[0].shape)

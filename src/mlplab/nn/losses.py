@@ -1,0 +1,313 @@
+"""Loss functions, each with its gradient beside it.
+
+Every loss has
+
+- ``value(pred, target) -> per-replica mean``: shape ``pred.shape[:-2]`` (a 0-d
+  array without replicas);
+- ``grad(pred, target) -> dL/dpred``: the gradient of that mean, shaped like ``pred``.
+
+``pred`` is ``(..., n_samples, n_outputs)``. Reductions follow PyTorch's default
+``reduction="mean"``:
+
+- *elementwise* losses (mse, mae, huber, bce, bce_logits) take targets shaped
+  like ``pred`` and average over every element of a replica (N = n_samples *
+  n_outputs);
+- *label* losses (cross_entropy, nll, focal) take integer labels ``(..., n)`` or
+  one-hot / probability targets ``(..., n, C)`` and average over the samples.
+
+Targets may be shared by all replicas (no leading axes) or given per replica.
+
+>>> import numpy as np
+>>> ce = get("cross_entropy")
+>>> logits = np.array([[2.0, 0.0], [0.0, 2.0]])
+>>> float(ce.value(logits, np.array([0, 1])))  # -log(e^2 / (e^2 + 1))
+0.12692801104297263
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate
+from ._ops import max_last, sum_last
+from ._registry import Registry
+from .activations import _sigmoid
+
+
+class Loss:
+    """Base class of all losses."""
+
+    name = "loss"
+    #: "elementwise" targets are shaped like pred; "labels" targets are class labels
+    target_kind = "elementwise"
+    #: a single output above this counts as class 1 when measuring accuracy
+    threshold = 0.5
+
+    def value(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __call__(self, pred, target):
+        return self.value(pred, target)
+
+    def _options(self) -> dict:
+        return {}
+
+    def config(self) -> dict:
+        return {"name": self.name, **self._options()}
+
+    def __repr__(self):
+        opts = ", ".join(f"{k}={v!r}" for k, v in self._options().items())
+        return f"{type(self).__name__}({opts})"
+
+
+registry = Registry("loss", Loss)
+
+
+def _mean(a):
+    """Mean over the last two axes: one number per replica."""
+    return a.mean(axis=(-2, -1))
+
+
+def _n_elements(pred):
+    return pred.shape[-2] * pred.shape[-1]
+
+
+@registry.register("mse", "mean_squared_error")
+class MSE(Loss):
+    """L = mean((p - t)^2);  dL/dp = 2 (p - t) / N."""
+
+    name = "mse"
+
+    def value(self, pred, target):
+        d = pred - target
+        return _mean(d * d)
+
+    def grad(self, pred, target):
+        return (pred - target) * (2.0 / _n_elements(pred))
+
+
+@registry.register("mae", "l1", "mean_absolute_error")
+class MAE(Loss):
+    """L = mean(|p - t|);  dL/dp = sign(p - t) / N (0 where p = t, as PyTorch)."""
+
+    name = "mae"
+
+    def value(self, pred, target):
+        return _mean(np.abs(pred - target))
+
+    def grad(self, pred, target):
+        return np.sign(pred - target) * (1.0 / _n_elements(pred))
+
+
+@registry.register("huber", "smooth_l1")
+class Huber(Loss):
+    """Quadratic near zero, linear far away (PyTorch ``HuberLoss``).
+
+    With d = p - t: L = mean(d^2 / 2 if |d| <= delta else delta (|d| - delta / 2));
+    dL/dp = clip(d, -delta, delta) / N.
+    """
+
+    name = "huber"
+
+    def __init__(self, delta: float = 1.0):
+        self.delta = _validate.positive("delta", delta)
+
+    def value(self, pred, target):
+        d = np.abs(pred - target)
+        return _mean(np.where(d <= self.delta, 0.5 * d * d, self.delta * (d - 0.5 * self.delta)))
+
+    def grad(self, pred, target):
+        return np.clip(pred - target, -self.delta, self.delta) * (1.0 / _n_elements(pred))
+
+    def _options(self):
+        return {"delta": self.delta}
+
+
+@registry.register("bce", "binary_cross_entropy")
+class BCE(Loss):
+    """Binary cross-entropy on probabilities p in (0, 1), clipped to [eps, 1 - eps].
+
+    L = -mean(t log p + (1 - t) log(1 - p));  dL/dp = (p - t) / (p (1 - p)) / N.
+    For logits use ``bce_logits``, which is exact and stable.
+    """
+
+    name = "bce"
+
+    def __init__(self, eps: float = 1e-7):
+        self.eps = _validate.real("eps", eps, low=0.0, high=0.5, low_open=True, high_open=True)
+
+    def value(self, pred, target):
+        p = np.clip(pred, self.eps, 1 - self.eps)
+        return -_mean(target * np.log(p) + (1 - target) * np.log1p(-p))
+
+    def grad(self, pred, target):
+        p = np.clip(pred, self.eps, 1 - self.eps)
+        return (p - target) / (p * (1 - p)) * (1.0 / _n_elements(pred))
+
+    def _options(self):
+        return {"eps": self.eps}
+
+
+@registry.register("bce_logits", "binary_cross_entropy_with_logits")
+class BCEWithLogits(Loss):
+    """Sigmoid fused with binary cross-entropy, on logits z.
+
+    L = mean(max(z, 0) - z t + log(1 + e^-|z|))  (= BCE(sigmoid(z), t), stably);
+    dL/dz = (sigmoid(z) - t) / N.
+    """
+
+    name = "bce_logits"
+    threshold = 0.0
+
+    def value(self, pred, target):
+        return _mean(np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred))))
+
+    def grad(self, pred, target):
+        return (_sigmoid(pred) - target) * (1.0 / _n_elements(pred))
+
+
+def _log_softmax(z):
+    z = z - max_last(z)
+    return z - np.log(sum_last(np.exp(z)))
+
+
+def _softmax(z):
+    e = np.exp(z - max_last(z))
+    return e / sum_last(e)
+
+
+def _sum_classes_mean_samples(a):
+    """sum over classes, mean over samples: one number per replica."""
+    return a.mean(axis=(-2, -1)) * a.shape[-1]
+
+
+def class_targets(target: np.ndarray, n_classes: int, dtype) -> np.ndarray:
+    """Integer labels ``(..., n)`` -> one-hot ``(..., n, C)``; probability targets pass."""
+    if np.issubdtype(target.dtype, np.integer):
+        return (target[..., None] == np.arange(n_classes)).astype(dtype)
+    return target
+
+
+class _LabelLoss(Loss):
+    target_kind = "labels"
+
+
+@registry.register("cross_entropy", "categorical_crossentropy", "softmax_cross_entropy")
+class SoftmaxCrossEntropy(_LabelLoss):
+    """Softmax fused with cross-entropy, on logits z (PyTorch ``CrossEntropyLoss``).
+
+    With q the target distribution (one-hot of the label, or given; with label
+    smoothing s: q = (1 - s) q + s / C) and log p = log_softmax(z):
+
+        L = -mean over samples of sum_c q_c log p_c
+        dL/dz = (softmax(z) - q) / n_samples
+
+    The fused gradient ``p - q`` is why the network's last layer stays linear.
+    """
+
+    name = "cross_entropy"
+
+    def __init__(self, label_smoothing: float = 0.0):
+        self.label_smoothing = _validate.probability("label_smoothing", label_smoothing,
+                                                     high_open=False)
+
+    def _q(self, pred, target):
+        q = class_targets(target, pred.shape[-1], pred.dtype)
+        s = self.label_smoothing
+        return q if s == 0.0 else (1 - s) * q + s / pred.shape[-1]
+
+    def value(self, pred, target):
+        return -_sum_classes_mean_samples(self._q(pred, target) * _log_softmax(pred))
+
+    def grad(self, pred, target):
+        return (_softmax(pred) - self._q(pred, target)) * (1.0 / pred.shape[-2])
+
+    def _options(self):
+        return {"label_smoothing": self.label_smoothing}
+
+
+@registry.register("nll", "negative_log_likelihood")
+class NLL(_LabelLoss):
+    """Negative log-likelihood on log-probabilities (PyTorch ``NLLLoss``; pair it
+    with a ``log_softmax`` output).
+
+    L = -mean over samples of sum_c q_c logp_c;  dL/dlogp = -q / n_samples.
+    """
+
+    name = "nll"
+
+    def value(self, pred, target):
+        q = class_targets(target, pred.shape[-1], pred.dtype)
+        return -_sum_classes_mean_samples(q * pred)
+
+    def grad(self, pred, target):
+        return class_targets(target, pred.shape[-1], pred.dtype) * (-1.0 / pred.shape[-2])
+
+
+@registry.register("focal")
+class Focal(_LabelLoss):
+    """Focal loss on logits (Lin et al. 2017), multi-class through the softmax.
+
+    With p = softmax(z), p_t the probability of the true class and alpha_t its
+    weight (1, a number, or one weight per class):
+
+        L = -mean over samples of alpha_t (1 - p_t)^gamma log p_t
+        dL/dz = alpha_t [gamma (1 - p_t)^(gamma - 1) p_t log p_t - (1 - p_t)^gamma]
+                * (onehot - p) / n_samples
+
+    ``gamma = 0`` and no alpha give the cross-entropy.
+    """
+
+    name = "focal"
+
+    def __init__(self, gamma: float = 2.0, alpha=None):
+        self.gamma = _validate.nonnegative("gamma", gamma)
+        if alpha is not None and not np.isscalar(alpha):
+            alpha = [float(a) for a in alpha]
+        elif alpha is not None:
+            alpha = _validate.positive("alpha", alpha)
+        self.alpha = alpha
+
+    def _parts(self, pred, target):
+        logp = _log_softmax(pred)
+        q = class_targets(target, pred.shape[-1], pred.dtype)
+        logpt = sum_last(q * logp)
+        pt = np.exp(logpt)
+        if self.alpha is None:
+            a = 1.0
+        elif isinstance(self.alpha, list):
+            a = sum_last(q * np.asarray(self.alpha, dtype=pred.dtype))
+        else:
+            a = self.alpha
+        return logp, q, logpt, pt, a
+
+    def value(self, pred, target):
+        _, _, logpt, pt, a = self._parts(pred, target)
+        return -(a * (1 - pt) ** self.gamma * logpt)[..., 0].mean(axis=-1)
+
+    def grad(self, pred, target):
+        logp, q, logpt, pt, a = self._parts(pred, target)
+        one_minus = 1 - pt
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.where(one_minus > 0, one_minus ** (self.gamma - 1), 0.0)
+        g = a * (self.gamma * slope * pt * logpt - one_minus**self.gamma)
+        return (g * (q - np.exp(logp)) * (1.0 / pred.shape[-2])).astype(pred.dtype, copy=False)
+
+    def _options(self):
+        return {"gamma": self.gamma, "alpha": self.alpha}
+
+
+def get(name_or_obj, **kwargs) -> Loss:
+    """Resolve a loss by name (``"cross_entropy"``, ``"huber"`` with ``delta=``),
+    config dict, or pass a ``Loss`` through."""
+    if isinstance(name_or_obj, dict):
+        opts = dict(name_or_obj)
+        return registry.get(opts.pop("name"), **opts)
+    return registry.get(name_or_obj, **kwargs)
+
+
+def names() -> list[str]:
+    return registry.names()

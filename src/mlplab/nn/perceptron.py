@@ -1,0 +1,73 @@
+"""Rosenblatt's perceptron."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate
+
+
+class Perceptron:
+    """The classic perceptron: a step unit trained by the perceptron rule.
+
+    Prediction: ``y_hat = 1 if x . w + b > 0 else 0``. Learning, one sample at a
+    time in order: ``w += lr (y - y_hat) x``, ``b += lr (y - y_hat)``; an epoch with
+    no mistakes ends training (the data are then separated).
+
+    After ``fit``: ``weights_ (n_features,)``, ``bias_``, ``errors_`` (mistakes per
+    epoch), ``n_iter_`` and ``converged_``.
+
+    >>> from mlplab.data import logic_gate
+    >>> X, y = logic_gate("and")
+    >>> Perceptron(lr=0.1).fit(X, y).converged_
+    True
+    """
+
+    def __init__(self, lr: float = 1.0, max_epochs: int = 100, shuffle: bool = False, seed=None):
+        self.lr = _validate.positive("lr", lr)
+        self.max_epochs = _validate.positive_int("max_epochs", max_epochs)
+        self.shuffle = bool(shuffle)
+        self.seed = _validate.seed("seed", seed)
+
+    def fit(self, X, y) -> "Perceptron":
+        X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
+        if X.ndim != 2:
+            raise ValueError(f"X must be (n_samples, n_features); received shape {X.shape}")
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y must be shaped ({X.shape[0]},), one label per row of X; "
+                             f"received shape {y.shape}")
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError(f"y must hold labels 0 and 1; received {np.unique(y).tolist()}")
+        rng = np.random.default_rng(self.seed)
+        w = np.zeros(X.shape[1])
+        b = 0.0
+        self.errors_ = []
+        self.converged_ = False
+        for _ in range(self.max_epochs):
+            order = rng.permutation(len(X)) if self.shuffle else range(len(X))
+            mistakes = 0
+            for i in order:  # the rule is online by definition: one sample at a time
+                update = self.lr * (y[i] - (X[i] @ w + b > 0))
+                if update:
+                    w += update * X[i]
+                    b += update
+                    mistakes += 1
+            self.errors_.append(mistakes)
+            if mistakes == 0:
+                self.converged_ = True
+                break
+        self.weights_, self.bias_ = w, b
+        self.n_iter_ = len(self.errors_)
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
+        return X @ self.weights_ + self.bias_
+
+    def predict(self, X) -> np.ndarray:
+        return (self.decision_function(X) > 0).astype(np.int64)
+
+    def score(self, X, y) -> float:
+        """Accuracy on ``(X, y)``."""
+        return float((self.predict(X) == np.asarray(y)).mean())

@@ -1,0 +1,259 @@
+"""A stack of layers, and the ``mlp`` shortcut that builds one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate, activations
+from .activation_layers import Activation, layer_for
+from .batchnorm import BatchNorm
+from .dense import Dense, replica_rngs
+from .dropout import Dropout
+from .layer import Layer, layer_from_config, replica_shape
+
+CONFIG_VERSION = 1
+
+
+class Sequential:
+    """Layers applied one after another.
+
+    ``forward(x)`` maps ``(..., n, f_in)`` to ``(..., n, f_out)``; ``backward(dy)``
+    runs the layers' backward passes in reverse and fills their ``grads``.
+
+    >>> from mlplab.nn import Dense, ReLU
+    >>> net = Sequential([Dense(2, 3, seed=0), ReLU(), Dense(3, 1, seed=1)])
+    >>> net.forward(np.zeros((5, 2), "float32")).shape
+    (5, 1)
+    """
+
+    def __init__(self, layers):
+        layers = list(layers)
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers[{i}] must be a Layer (Dense, ReLU, Dropout, ...); "
+                    f"received {layer!r} of type {type(layer).__name__}"
+                )
+        if not layers:
+            raise ValueError("layers must hold at least one layer; received an empty list")
+        self.layers = layers
+
+    # ---------------------------------------------------------------- passes
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Output of the network for ``x`` shaped ``(..., n_samples, n_features)``."""
+        n_in = self.n_inputs
+        if x.shape[-1] != n_in:
+            raise ValueError(
+                f"X must have {n_in} features (last axis) for this network; "
+                f"received shape {x.shape}"
+            )
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    __call__ = forward
+
+    def backward(self, dy: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Back-propagate ``dL/doutput``; returns ``dL/dx`` (None if ``input_grad`` is false)."""
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            dy = self.layers[i].backward(dy, input_grad or i > 0)
+        return dy
+
+    # ------------------------------------------------------------ parameters
+    def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
+        """``(name, param, grad)`` for every parameter, e.g. ``("0.W", W, dW)``."""
+        return [(f"{i}.{k}", p, layer.grads.get(k))
+                for i, layer in enumerate(self.layers) for k, p in layer.params.items()]
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """``(param, grad)`` pairs in a fixed order (what optimizers take)."""
+        return [(p, layer.grads.get(k)) for layer in self.layers for k, p in layer.params.items()]
+
+    def named_state(self) -> list[tuple[str, np.ndarray]]:
+        """Non-trainable arrays (batch-norm running statistics)."""
+        return [(f"{i}.{k}", s) for i, layer in enumerate(self.layers) for k, s in layer.state.items()]
+
+    @property
+    def n_params(self) -> int:
+        """Trainable numbers in one replica."""
+        reps = int(np.prod(self.replicas or (1,)))
+        return sum(p.size for p, _ in self.parameters()) // reps
+
+    @property
+    def dense_layers(self) -> list[Dense]:
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    @property
+    def n_inputs(self) -> int:
+        return self.dense_layers[0].fan_in
+
+    @property
+    def n_outputs(self) -> int:
+        return self.dense_layers[-1].fan_out
+
+    @property
+    def replicas(self) -> tuple[int, ...] | None:
+        for layer in self.layers:
+            if layer.params:
+                return layer.replicas
+        return None
+
+    @property
+    def dtype(self) -> np.dtype:
+        for p, _ in self.parameters():
+            return p.dtype
+        return np.dtype("float32")
+
+    # ----------------------------------------------------------- predictions
+    @property
+    def output_activation(self) -> str:
+        """Name of the activation after the last Dense ("identity" for logits)."""
+        last = self.layers[-1]
+        return last.activation.name if isinstance(last, Activation) else "identity"
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(..., n, C)`` (``(..., n, 1)`` = P(class 1) for one output).
+
+        Softmax or sigmoid outputs are returned as they are; logits (a linear last
+        layer) go through softmax (several outputs) or sigmoid (one output);
+        log-softmax outputs are exponentiated.
+        """
+        out = self.forward(self._checked(X), training=False)
+        kind = self.output_activation
+        if kind in ("softmax", "sigmoid"):
+            return out
+        if kind == "log_softmax":
+            return np.exp(out)
+        if out.shape[-1] == 1:
+            return activations.Sigmoid()(out)
+        return activations.Softmax()(out)
+
+    def predict(self, X) -> np.ndarray:
+        """Class labels ``(..., n)``: argmax of the probabilities, or P > 0.5 for one output.
+
+        For regression outputs use ``forward(X)``.
+        """
+        proba = self.predict_proba(X)
+        if proba.shape[-1] == 1:
+            return (proba[..., 0] > 0.5).astype(np.int64)
+        return proba.argmax(axis=-1)
+
+    def _checked(self, X):
+        return _validate.finite_array("X", X, dtype=self.dtype)
+
+    # ---------------------------------------------------------------- config
+    def config(self) -> dict:
+        return {"class": "Sequential", "version": CONFIG_VERSION,
+                "layers": [layer.config() for layer in self.layers]}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Sequential":
+        """A network with the same architecture (and fresh weights)."""
+        if not isinstance(config, dict) or config.get("class") != "Sequential":
+            raise ValueError(f"not a Sequential config: {str(config)[:200]!r}")
+        return cls([layer_from_config(c) for c in config["layers"]])
+
+    def save(self, path) -> None:
+        """Write weights, state and config to one ``.npz`` (see :mod:`.serialization`)."""
+        from .serialization import save
+        save(self, path)
+
+    @classmethod
+    def load(cls, path) -> "Sequential":
+        from .serialization import load
+        return load(path)
+
+    def __repr__(self):
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential([\n  {inner}\n])"
+
+
+def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, replicas=None,
+        dtype="float32", bias=True, dropout=0.0, batchnorm=False) -> Sequential:
+    """A multi-layer perceptron ``sizes[0] -> sizes[1] -> ... -> sizes[-1]``.
+
+    Each hidden layer is ``Dense -> [BatchNorm] -> activation -> [Dropout]``; the
+    last is ``Dense -> output`` (``output=None`` leaves it linear: logits, for
+    ``cross_entropy`` or ``bce_logits``).
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Widths, inputs first: ``[2, 4, 4, 2]``.
+    activation : str, Activation or list
+        Hidden activation, or one per hidden layer.
+    output : str, optional
+        Output activation (``"softmax"``, ``"sigmoid"``, ...).
+    init : str or Initializer
+        Weight initializer for every Dense layer.
+    seed : int, Generator or list of ints
+        With a list, replica ``r`` starts exactly as ``mlp(..., seed=seeds[r])``;
+        with an int and ``replicas=R``, the seeds are ``seed, ..., seed + R - 1``.
+    replicas : int, optional
+        Train this many independent copies at once (one per seed).
+    dtype : "float32" or "float64"
+    dropout : float
+        Drop probability after each hidden activation (0 = none).
+    batchnorm : bool
+        Batch normalisation after each hidden Dense.
+
+    >>> net = mlp([2, 4, 4, 2], seed=[0, 1, 2])
+    >>> net.layers[0].params["W"].shape
+    (3, 2, 4)
+    """
+    sizes = _check_sizes(sizes)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be 'float32' or 'float64'; received dtype={dtype.name!r}")
+    n_hidden = len(sizes) - 2
+    hidden = list(activation) if isinstance(activation, (list, tuple)) else [activation] * n_hidden
+    if len(hidden) != n_hidden:
+        raise ValueError(
+            f"activation lists one activation per hidden layer ({n_hidden}); "
+            f"received {len(hidden)}: {activation!r}"
+        )
+    dropout = _validate.probability("dropout", dropout)
+    if isinstance(seed, (list, tuple)) and replicas is None:
+        replicas = len(seed)
+    reps = replica_shape(replicas)
+    rngs = replica_rngs(seed, replicas)
+    layer_seed = rngs if reps else rngs[0]
+    layers: list[Layer] = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(Dense(fan_in, fan_out, init=init, bias=bias, seed=layer_seed,
+                            replicas=replicas, dtype=dtype))
+        if i < n_hidden:
+            if batchnorm:
+                layers.append(BatchNorm(fan_out, replicas=replicas, dtype=dtype))
+            layers.append(layer_for(hidden[i]))
+            if dropout:
+                layers.append(Dropout(dropout, seed=_dropout_seed(seed, i)))
+        elif output is not None:
+            layers.append(layer_for(output))
+    return Sequential(layers)
+
+
+def _dropout_seed(seed, layer_index):
+    """A seed for a dropout layer derived from the model's seed(s) and its position."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return None
+    seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed]
+    if any(isinstance(s, np.random.Generator) for s in seeds):
+        return None
+    return np.random.default_rng([2, layer_index, *seeds])
+
+
+def _check_sizes(sizes):
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(f"sizes must be a list of layer widths such as [2, 8, 2]; "
+                        f"received sizes={sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least the input and output widths; received sizes={sizes!r}")
+    for i, s in enumerate(sizes):
+        _validate.positive_int(f"sizes[{i}]", s)
+    return [int(s) for s in sizes]

@@ -1,0 +1,298 @@
+"""The training loop: ``fit(model, X, y, ...) -> History``."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import _validate, losses, optimizers
+from .callbacks import Callback, Recorder, Run
+from .history import History
+from .regularizers import Penalty
+from .sequential import Sequential
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a NaN or infinite loss. ``history`` holds the epochs before."""
+
+    def __init__(self, message: str, history: History, epoch: int):
+        super().__init__(message)
+        self.history = history
+        self.epoch = epoch
+
+
+def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int,
+        batch_size: int | None = None, shuffle: bool = True, validation=None,
+        validation_split: float = 0.0, callbacks=(), seed=None, l1: float = 0.0,
+        l2: float = 0.0) -> History:
+    """Train ``model`` on ``(X, y)`` and return the per-epoch :class:`History`.
+
+    Each step: ``out = model.forward(X_batch, training=True)``, the loss and its
+    gradient ``dL/dout``, ``model.backward``, the L1/L2 penalty's gradient, and one
+    optimizer step on every parameter. All replicas train in the same array
+    operations.
+
+    Parameters
+    ----------
+    model : Sequential
+    X : array ``(n, f)`` shared by all replicas, or ``(*replicas, n, f)``
+    y : integer labels ``(..., n)``; one-hot or probability targets ``(..., n, C)``;
+        or regression targets ``(..., n)`` / ``(..., n, k)``.
+    loss : str or Loss
+        ``"cross_entropy"``, ``"mse"``, ... (see ``mlplab.nn.losses.names()``).
+    optimizer : str or Optimizer
+        A name builds a fresh optimizer with learning rate ``lr``; an object keeps
+        its state (so training can continue where it stopped), and ``lr``, if
+        given, replaces its learning rate.
+    lr : float, optional
+        Learning rate (the optimizer's PyTorch default when omitted).
+    epochs : int
+        Passes over the training data.
+    batch_size : int, optional
+        Samples per step; ``None`` is full batch, ``1`` one sample at a time.
+    shuffle : bool
+        Reshuffle the samples each epoch (from ``seed``) when mini-batching.
+    validation : tuple ``(X_val, y_val)``, optional
+    validation_split : float in [0, 1)
+        Hold out this fraction of the samples (the last ones, as Keras) for validation.
+    callbacks : sequence of Callback
+    seed : int or Generator, optional
+        Source of the shuffling order.
+    l1, l2 : float
+        Penalty ``l1 sum|W| + l2 sum W^2`` on the Dense weights, logged as ``penalty``.
+
+    Returns
+    -------
+    History
+        ``loss`` (mean data loss over the epoch's batches), ``accuracy`` (when y
+        holds class labels), ``penalty`` (when l1 or l2), ``lr``, and ``val_loss``,
+        ``val_accuracy`` with validation data; each shaped ``(epochs_run, *replicas)``.
+
+    Raises
+    ------
+    DivergenceError
+        When the loss becomes NaN or infinite.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a mlplab Sequential (see mlplab.nn.mlp); "
+                        f"received {type(model).__name__}")
+    loss = losses.get(loss)
+    epochs = _validate.positive_int("epochs", epochs)
+    if lr is not None:
+        lr = _validate.positive("lr", lr)
+    if isinstance(optimizer, optimizers.Optimizer):
+        if lr is not None:
+            optimizer.lr = lr
+    else:
+        optimizer = optimizers.get(optimizer, lr=lr)
+    validation_split = _validate.probability("validation_split", validation_split)
+    penalty = Penalty(l1, l2)
+    callbacks = list(callbacks)
+    for i, cb in enumerate(callbacks):
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks[{i}] must be a mlplab Callback; received {cb!r}")
+    rng = _validate.rng(_validate.seed("seed", seed))
+
+    X, T, labels = prepare(model, loss, X, y, "X", "y")
+    if validation is not None and validation_split:
+        raise ValueError("give either validation or validation_split, not both; received "
+                         f"validation_split={validation_split}")
+    n = X.shape[-2]
+    if validation_split:
+        n_val = int(round(n * validation_split))
+        if not 1 <= n_val < n:
+            raise ValueError(f"validation_split={validation_split} leaves {n_val} of {n} samples "
+                             "for validation; it must leave at least one on each side")
+        n -= n_val
+        validation = _split(X, T, labels, n)
+        X, T, labels = _split(X, T, labels, 0, n)
+    elif validation is not None:
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            raise TypeError("validation must be a pair (X_val, y_val); "
+                            f"received {type(validation).__name__}")
+        validation = prepare(model, loss, *validation, "validation[0]", "validation[1]")
+
+    if batch_size is None:
+        batch_size = n
+    batch_size = min(_validate.positive_int("batch_size", batch_size), n)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False; received shuffle={shuffle!r}")
+
+    run = Run(model=model, optimizer=optimizer, loss=loss, epochs=epochs, n_samples=n,
+              batch_size=batch_size, base_lr=optimizer.lr)
+    callbacks = [Recorder(), *callbacks]
+    batch_listeners = [cb for cb in callbacks
+                       if type(cb).on_batch_end is not Callback.on_batch_end]
+    for cb in callbacks:
+        cb.on_train_begin(run)
+    for epoch in range(epochs):
+        run.epoch = epoch
+        for cb in callbacks:
+            cb.on_epoch_begin(run, epoch)
+        order = rng.permutation(n) if shuffle and batch_size < n else None
+        loss_sum = 0.0
+        correct = 0
+        for b, start in enumerate(range(0, n, batch_size)):
+            if batch_size == n:
+                xb, tb, lb = X, T, labels
+            else:
+                idx = order[start:start + batch_size] if order is not None else np.arange(
+                    start, min(start + batch_size, n))
+                xb = X.take(idx, axis=-2)
+                tb = T.take(idx, axis=-2)
+                lb = None if labels is None else labels.take(idx, axis=-1)
+            out = model.forward(xb, training=True)
+            batch_loss = loss.value(out, tb)
+            model.backward(loss.grad(out, tb), input_grad=False)
+            if penalty:
+                penalty.add_grads(model)
+            optimizer.step(model.parameters())
+            size = xb.shape[-2]
+            loss_sum = loss_sum + batch_loss * size
+            if lb is not None:
+                correct = correct + count_correct(out, lb, loss.threshold)
+            for cb in batch_listeners:
+                cb.on_batch_end(run, b, {"loss": batch_loss, "size": size})
+        logs = {"loss": loss_sum / n}
+        if labels is not None:
+            logs["accuracy"] = correct / n
+        if penalty:
+            logs["penalty"] = penalty.value(model)
+        logs["lr"] = np.asarray(optimizer.lr)
+        if validation is not None:
+            logs.update(evaluate(model, loss, *validation, prefix="val_"))
+        if not np.isfinite(logs["loss"]).all():
+            raise DivergenceError(_divergence_message(run, epoch, logs["loss"]), run.history, epoch)
+        for cb in callbacks:
+            cb.on_epoch_end(run, epoch, logs)
+        if run.stop_training:
+            break
+    for cb in callbacks:
+        cb.on_train_end(run)
+    return run.history
+
+
+def evaluate(model, loss, X, T, labels, prefix="") -> dict:
+    """Loss (and accuracy with labels) of ``model`` in inference mode on prepared data."""
+    out = model.forward(X, training=False)
+    logs = {prefix + "loss": loss.value(out, T)}
+    if labels is not None:
+        logs[prefix + "accuracy"] = count_correct(out, labels, loss.threshold) / X.shape[-2]
+    return logs
+
+
+def count_correct(out: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:
+    """Correct predictions per replica: argmax of ``out``, or ``out > threshold`` for one output."""
+    pred = out[..., 0] > threshold if out.shape[-1] == 1 else out.argmax(axis=-1)
+    return (pred == labels).sum(axis=-1)
+
+
+def prepare(model, loss, X, y, x_name="X", y_name="y"):
+    """Check and convert ``(X, y)`` for ``model`` and ``loss``.
+
+    Returns ``(X, T, labels)``: ``X`` in the model's dtype, ``T`` the loss's target
+    as floats ``(..., n, k)`` (class labels become one-hot rows), and ``labels`` the
+    integer class labels used for accuracy (``None`` for regression targets).
+    """
+    X = _validate.finite_array(x_name, X, min_ndim=2, dtype=model.dtype)
+    if X.shape[-1] != model.n_inputs:
+        raise ValueError(f"{x_name} must have {model.n_inputs} features (last axis) for this "
+                         f"network; received shape {X.shape}")
+    reps = model.replicas or ()
+    if X.shape[:-2] not in ((), tuple(reps)):
+        raise ValueError(f"{x_name} must be (n_samples, n_features) or, per replica, "
+                         f"{(*reps, 'n_samples', 'n_features')}; received shape {X.shape}")
+    y = _validate.finite_array(y_name, y, min_ndim=1)
+    n, k = X.shape[-2], model.n_outputs
+    per_sample = y.ndim >= 1 and y.shape[-1] == n and y.shape[:-1] in ((), tuple(reps))
+    per_output = y.ndim >= 2 and y.shape[-2:] == (n, k) and y.shape[:-2] in ((), tuple(reps))
+    if not (per_sample or per_output):
+        raise ValueError(
+            f"{y_name} must hold one target per sample of {x_name} ({n}): shaped (n,), "
+            f"(n, {k}) or with the replica axes {tuple(reps)} in front; received shape {y.shape}"
+        )
+    labels = None
+    if per_sample and not per_output and (loss.target_kind == "labels" or _integral(y)):
+        labels = _labels(y, k, y_name) if loss.target_kind == "labels" or k > 1 else None
+    if loss.target_kind == "labels":
+        if labels is not None:  # one-hot once here, not in every step
+            return X, (labels[..., None] == np.arange(k)).astype(model.dtype), labels
+        if not per_output:
+            raise ValueError(f"{y_name} must be integer class labels or one-hot targets for "
+                             f"loss {loss.name!r}; received shape {y.shape}")
+        T = y.astype(model.dtype)
+        return X, T, T.argmax(axis=-1)
+    if per_output:
+        T = y.astype(model.dtype)
+        return X, T, (T.argmax(axis=-1) if k > 1 and _is_one_hot(T) else
+                      _binary_labels(T) if k == 1 else None)
+    if labels is not None:  # integer labels, several outputs: one-hot targets
+        return X, (labels[..., None] == np.arange(k)).astype(model.dtype), labels
+    if k != 1:
+        raise ValueError(f"{y_name} of shape {y.shape} gives one value per sample, but the "
+                         f"network has {k} outputs; give targets shaped (n, {k})")
+    T = y[..., None].astype(model.dtype)
+    _check_binary_range(loss, T, y_name)
+    return X, T, _binary_labels(T)
+
+
+def _integral(y):
+    return np.issubdtype(y.dtype, np.integer) or bool(np.all(np.mod(y, 1) == 0))
+
+
+
+def _labels(y, k, name):
+    if not _integral(y):
+        bad = y[np.mod(y, 1) != 0].ravel()[0]
+        raise ValueError(f"{name} must hold integer class labels; received the value {bad!r}")
+    labels = y.astype(np.int64)
+    lo, hi = labels.min(), labels.max()
+    n_classes = max(k, 2)
+    if lo < 0 or hi >= n_classes:
+        raise ValueError(f"{name} labels must lie in [0, {n_classes - 1}] for a network with "
+                         f"{k} output(s); received labels from {lo} to {hi}")
+    return labels
+
+
+def _is_one_hot(T):
+    return bool(np.all((T == 0) | (T == 1)) and np.all(T.sum(axis=-1) == 1))
+
+
+def _binary_labels(T):
+    """Labels for one-output targets that are all 0 or 1 (else None: regression)."""
+    return T[..., 0].astype(np.int64) if np.all((T == 0) | (T == 1)) else None
+
+
+def _check_binary_range(loss, T, name):
+    if loss.name in ("bce", "bce_logits") and (T.min() < 0 or T.max() > 1):
+        raise ValueError(f"{name} must lie in [0, 1] for loss {loss.name!r}; "
+                         f"received values from {T.min()} to {T.max()}")
+
+
+def _split(X, T, labels, start, stop=None):
+    sl = slice(start, stop)
+    return X[..., sl, :], T[..., sl, :], None if labels is None else labels[..., sl]
+
+
+def _divergence_message(run, epoch, loss_value):
+    loss_value = np.asarray(loss_value)
+    where = ""
+    if loss_value.ndim:
+        bad = np.flatnonzero(~np.isfinite(loss_value))
+        where = f" for replica(s) {bad.tolist()[:10]} of {loss_value.size}"
+    culprit = "no weights are NaN/inf yet"
+    for name, p, g in run.model.named_parameters():
+        if not np.isfinite(p).all():
+            culprit = f"the first weights to blow up are layer {name} (NaN/inf)"
+            break
+        if g is not None and not np.isfinite(g).all():
+            culprit = f"the first gradient to blow up is d(loss)/d({name})"
+            break
+    return (
+        f"training diverged at epoch {epoch + 1}: the loss became "
+        f"{loss_value[~np.isfinite(loss_value)].ravel()[0] if loss_value.ndim else loss_value}"
+        f"{where}; {culprit}. Try a lower learning rate (now {run.optimizer.lr:g}), "
+        "gradient clipping (clip_norm=1.0 on the optimizer), or another initializer "
+        "(e.g. 'xavier_uniform' for sigmoid/tanh, 'he_normal' for ReLU)."
+    )
