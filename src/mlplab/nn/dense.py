@@ -74,7 +74,9 @@ class Dense(Layer):
         self.grads["W"] = reduce_to_shape(np.matmul(np.swapaxes(x, -1, -2), dy), W.shape)
         if self.bias:
             self.grads["b"] = reduce_to_shape(sum_rows(dy), self.params["b"].shape)
-        return np.matmul(dy, np.swapaxes(W, -1, -2)) if input_grad else None
+        if not input_grad:
+            return None
+        return reduce_to_shape(np.matmul(dy, np.swapaxes(W, -1, -2)), x.shape)
 
     def config(self):
         return {"class": "Dense", "fan_in": self.fan_in, "fan_out": self.fan_out,

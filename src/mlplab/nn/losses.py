@@ -279,6 +279,9 @@ class Focal(_LabelLoss):
         if self.alpha is None:
             a = 1.0
         elif isinstance(self.alpha, list):
+            if len(self.alpha) != pred.shape[-1]:
+                raise ValueError(f"alpha lists {len(self.alpha)} class weights but the "
+                                 f"prediction has {pred.shape[-1]} classes")
             a = sum_last(q * np.asarray(self.alpha, dtype=pred.dtype))
         else:
             a = self.alpha
