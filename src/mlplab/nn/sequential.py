@@ -198,7 +198,8 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
     dropout : float
         Drop probability after each hidden activation (0 = none).
     batchnorm : bool
-        Batch normalisation after each hidden Dense.
+        Batch normalisation after each hidden Dense (which then has no bias: the
+        batch norm's ``beta`` takes its place).
 
     >>> net = mlp([2, 4, 4, 2], seed=[0, 1, 2])
     >>> net.layers[0].params["W"].shape
@@ -223,8 +224,10 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
     layer_seed = rngs if reps else rngs[0]
     layers: list[Layer] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(Dense(fan_in, fan_out, init=init, bias=bias, seed=layer_seed,
-                            replicas=replicas, dtype=dtype))
+        # batch norm's shift makes a bias in front of it redundant (its gradient is 0)
+        hidden_bn = batchnorm and i < n_hidden
+        layers.append(Dense(fan_in, fan_out, init=init, bias=bias and not hidden_bn,
+                            seed=layer_seed, replicas=replicas, dtype=dtype))
         if i < n_hidden:
             if batchnorm:
                 layers.append(BatchNorm(fan_out, replicas=replicas, dtype=dtype))

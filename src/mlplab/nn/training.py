@@ -124,53 +124,61 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
     callbacks = [Recorder(), *callbacks]
     batch_listeners = [cb for cb in callbacks
                        if type(cb).on_batch_end is not Callback.on_batch_end]
-    for cb in callbacks:
-        cb.on_train_begin(run)
-    for epoch in range(epochs):
-        run.epoch = epoch
+    # overflow shows up as a NaN/inf loss, which is then reported in words
+    with np.errstate(over="ignore", invalid="ignore"):
         for cb in callbacks:
-            cb.on_epoch_begin(run, epoch)
-        order = rng.permutation(n) if shuffle and batch_size < n else None
-        loss_sum = 0.0
-        correct = 0
-        for b, start in enumerate(range(0, n, batch_size)):
-            if batch_size == n:
-                xb, tb, lb = X, T, labels
-            else:
-                idx = order[start:start + batch_size] if order is not None else np.arange(
-                    start, min(start + batch_size, n))
-                xb = X.take(idx, axis=-2)
-                tb = T.take(idx, axis=-2)
-                lb = None if labels is None else labels.take(idx, axis=-1)
-            out = model.forward(xb, training=True)
-            batch_loss = loss.value(out, tb)
-            model.backward(loss.grad(out, tb), input_grad=False)
-            if penalty:
-                penalty.add_grads(model)
-            optimizer.step(model.parameters())
-            size = xb.shape[-2]
-            loss_sum = loss_sum + batch_loss * size
-            if lb is not None:
-                correct = correct + count_correct(out, lb, loss.threshold)
-            for cb in batch_listeners:
-                cb.on_batch_end(run, b, {"loss": batch_loss, "size": size})
-        logs = {"loss": loss_sum / n}
-        if labels is not None:
-            logs["accuracy"] = correct / n
-        if penalty:
-            logs["penalty"] = penalty.value(model)
-        logs["lr"] = np.asarray(optimizer.lr)
-        if validation is not None:
-            logs.update(evaluate(model, loss, *validation, prefix="val_"))
-        if not np.isfinite(logs["loss"]).all():
-            raise DivergenceError(_divergence_message(run, epoch, logs["loss"]), run.history, epoch)
-        for cb in callbacks:
-            cb.on_epoch_end(run, epoch, logs)
-        if run.stop_training:
-            break
+            cb.on_train_begin(run)
+        for epoch in range(epochs):
+            run.epoch = epoch
+            for cb in callbacks:
+                cb.on_epoch_begin(run, epoch)
+            order = rng.permutation(n) if shuffle and batch_size < n else np.arange(n)
+            logs = _train_epoch(run, X, T, labels, order, penalty, batch_listeners)
+            if validation is not None:
+                logs.update(evaluate(model, loss, *validation, prefix="val_"))
+            if not np.isfinite(logs["loss"]).all():
+                raise DivergenceError(_divergence_message(run, epoch, logs["loss"]),
+                                      run.history, epoch)
+            for cb in callbacks:
+                cb.on_epoch_end(run, epoch, logs)
+            if run.stop_training:
+                break
     for cb in callbacks:
         cb.on_train_end(run)
     return run.history
+
+
+def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
+    """One pass over the data in ``order``, one optimizer step per batch; the logs."""
+    model, loss, optimizer = run.model, run.loss, run.optimizer
+    n, batch_size = run.n_samples, run.batch_size
+    loss_sum, correct = 0.0, 0
+    for b, start in enumerate(range(0, n, batch_size)):
+        if batch_size == n:  # full batch: no copy, order does not matter
+            xb, tb, lb = X, T, labels
+        else:
+            idx = order[start:start + batch_size]
+            xb, tb = X.take(idx, axis=-2), T.take(idx, axis=-2)
+            lb = None if labels is None else labels.take(idx, axis=-1)
+        out = model.forward(xb, training=True)
+        batch_loss = loss.value(out, tb)
+        model.backward(loss.grad(out, tb), input_grad=False)
+        if penalty:
+            penalty.add_grads(model)
+        optimizer.step(model.parameters())
+        size = xb.shape[-2]
+        loss_sum = loss_sum + batch_loss * size
+        if lb is not None:
+            correct = correct + count_correct(out, lb, loss.threshold)
+        for cb in batch_listeners:
+            cb.on_batch_end(run, b, {"loss": batch_loss, "size": size})
+    logs = {"loss": loss_sum / n}
+    if labels is not None:
+        logs["accuracy"] = correct / n
+    if penalty:
+        logs["penalty"] = penalty.value(model)
+    logs["lr"] = np.asarray(optimizer.lr)
+    return logs
 
 
 def evaluate(model, loss, X, T, labels, prefix="") -> dict:
