@@ -28,7 +28,7 @@ def _two_class_counts(n_samples):
     n_samples = _validate.positive_int("n_samples", n_samples)
     if n_samples < 2:
         raise ValueError(f"n_samples must be at least 2 (one per class); received n_samples={n_samples}")
-    return n_samples - n_samples // 2, n_samples // 2
+    return n_samples // 2, n_samples - n_samples // 2  # as scikit-learn splits them
 
 
 _GATES = {

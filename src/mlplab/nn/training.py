@@ -253,7 +253,7 @@ def _integral(y):
 def _labels(y, k, name):
     if not _integral(y):
         bad = y[np.mod(y, 1) != 0].ravel()[0]
-        raise ValueError(f"{name} must hold integer class labels; received the value {bad!r}")
+        raise ValueError(f"{name} must hold integer class labels; received the value {bad.item()!r}")
     labels = y.astype(np.int64)
     lo, hi = labels.min(), labels.max()
     n_classes = max(k, 2)
