@@ -25,7 +25,7 @@ update (w <- w - 0.5 dL/dw)
 
 import numpy as np
 
-from mlplab.nn import SGD, Dense, Sigmoid, Sequential, losses
+from mlplab.nn import SGD, Dense, Sequential, Sigmoid, losses
 
 
 def _network():

@@ -8,7 +8,7 @@ from ..conftest import torch_or_skip
 
 def _case(name, rng, shape=(6, 3)):
     """A prediction and a target that suit the loss."""
-    n, k = shape[-2], shape[-1]
+    k = shape[-1]
     if name in ("cross_entropy", "focal"):
         return rng.standard_normal(shape), rng.integers(0, k, size=shape[:-1])
     if name == "nll":

@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 import mlplab
-from mlplab.nn import (BatchNorm, Dense, Dropout, ReLU, Sequential, Softmax, gradcheck, load,
-                       mlp, save)
+from mlplab.nn import BatchNorm, Dense, Dropout, ReLU, Sequential, Softmax, gradcheck, load, mlp, save
 
 
 def test_mlp_structure():
@@ -80,7 +79,7 @@ def test_save_load_gives_identical_predictions(tmp_path, replicas, rng):
     assert path.name == "model.npz"
     again = load(path)
     np.testing.assert_array_equal(again.forward(X), net.forward(X))
-    for (name, a), (_, b) in zip(again.named_state(), net.named_state()):
+    for (_, a), (_, b) in zip(again.named_state(), net.named_state()):
         np.testing.assert_array_equal(a, b)
     assert again.config() == net.config()
 

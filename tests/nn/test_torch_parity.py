@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mlplab.nn import (Activation, BatchNorm, Dense, Dropout, Sequential, activations, losses)
+from mlplab.nn import Activation, BatchNorm, Dense, Dropout, Sequential, activations, losses
 
 from ..conftest import torch_or_skip
 from .test_activations import _torch_fn
@@ -110,7 +110,7 @@ def test_forward_and_gradients_match_torch(loss_name, depth, batchnorm, dropout,
     np.testing.assert_allclose(value, value_t.item(), rtol=1e-9)
     np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-9, atol=1e-13)
     checked = 0
-    for name, p, g in net.named_parameters():
+    for name, _, g in net.named_parameters():
         np.testing.assert_allclose(g, tensors[name].grad.numpy(), rtol=1e-9, atol=1e-13,
                                    err_msg=name)
         checked += 1

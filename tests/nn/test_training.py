@@ -5,7 +5,7 @@ import pytest
 
 import mlplab
 from mlplab.data import blobs, disc_ring, logic_gate, per_seed
-from mlplab.nn import (Callback, DivergenceError, EarlyStopping, ProgressBar, SGD, fit, mlp)
+from mlplab.nn import SGD, Callback, DivergenceError, EarlyStopping, ProgressBar, fit, mlp
 
 
 def test_twenty_replicas_equal_twenty_single_models():

@@ -6,8 +6,20 @@ per seed) that train together through broadcasting.
 
 from . import activations, initializers, losses, optimizers, schedules
 from .activation_layers import (
-    ELU, GELU, SELU, Activation, Identity, LeakyReLU, LogSoftmax, Mish, ReLU, Sigmoid,
-    Softmax, Softplus, Swish, Tanh,
+    ELU,
+    GELU,
+    SELU,
+    Activation,
+    Identity,
+    LeakyReLU,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Swish,
+    Tanh,
 )
 from .batchnorm import BatchNorm
 from .callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar, Run

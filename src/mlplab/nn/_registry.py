@@ -6,12 +6,15 @@ A registry maps lower-case names to factories (classes or functions) and resolve
 - an object that is already an instance of the family is returned unchanged;
 - a name is looked up case-insensitively (``-`` and ``_`` are the same) and the
   factory is called with ``kwargs``;
+- a config dict ``{"name": ..., **options}`` (what ``config()`` returns) is built
+  the same way;
 - an unknown name raises ``ValueError`` listing every valid name.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def _key(name: str) -> str:
@@ -72,7 +75,10 @@ class Registry:
         return self._entries[key]
 
     def get(self, name_or_obj: Any, **kwargs: Any) -> Any:
-        """Resolve a name (calling its factory with ``kwargs``) or pass an object through."""
+        """Resolve a name or config dict (calling its factory) or pass an object through."""
+        if isinstance(name_or_obj, dict) and "name" in name_or_obj:
+            options = {k: v for k, v in name_or_obj.items() if k != "name"}
+            return self.factory(name_or_obj["name"])(**options, **kwargs)
         if self.base is not None and isinstance(name_or_obj, self.base):
             if kwargs:
                 raise TypeError(
@@ -87,3 +93,26 @@ class Registry:
                 + f"; received {name_or_obj!r} of type {type(name_or_obj).__name__}"
             )
         return self.factory(name_or_obj)(**kwargs)
+
+
+class Configurable:
+    """Mixin for registry entries: ``name``, ``config()``, a readable ``repr`` and
+    equality by configuration. Subclasses list their options in ``_options()``."""
+
+    name = "configurable"
+
+    def _options(self) -> dict:
+        return {}
+
+    def config(self) -> dict:
+        return {"name": self.name, **self._options()}
+
+    def __repr__(self):
+        opts = ", ".join(f"{k}={v!r}" for k, v in self._options().items())
+        return f"{type(self).__name__}({opts})"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.config() == other.config()
+
+    def __hash__(self):
+        return hash((type(self), repr(self)))

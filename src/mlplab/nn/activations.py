@@ -26,10 +26,10 @@ import numpy as np
 
 from . import _validate
 from ._ops import max_last, sum_last
-from ._registry import Registry
+from ._registry import Configurable, Registry
 
 
-class Activation:
+class Activation(Configurable):
     """Base class. Subclasses set ``name`` and define ``__call__`` and ``derivative``."""
 
     name = "activation"
@@ -45,22 +45,6 @@ class Activation:
     def vjp(self, x: np.ndarray, y: np.ndarray, dy: np.ndarray) -> np.ndarray:
         """Backward pass: ``dL/dx = dL/dy * f'(x)``."""
         return dy * self.derivative(x, y)
-
-    def _options(self) -> dict:
-        return {}
-
-    def config(self) -> dict:
-        return {"name": self.name, **self._options()}
-
-    def __repr__(self):
-        opts = ", ".join(f"{k}={v!r}" for k, v in self._options().items())
-        return f"{type(self).__name__}({opts})"
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self._options() == other._options()
-
-    def __hash__(self):
-        return hash((type(self), tuple(sorted(self._options().items()))))
 
 
 registry = Registry("activation", Activation)
@@ -346,14 +330,5 @@ class LogSoftmax(Activation):
         return dy - np.exp(y) * sum_last(dy)
 
 
-def get(name_or_obj, **kwargs) -> Activation:
-    """Resolve an activation by name (``"relu"``, ``"leaky_relu"`` with ``alpha=``)
-    or by config dict, or pass an ``Activation`` through."""
-    if isinstance(name_or_obj, dict):
-        opts = dict(name_or_obj)
-        return registry.get(opts.pop("name"), **opts)
-    return registry.get(name_or_obj, **kwargs)
-
-
-def names() -> list[str]:
-    return registry.names()
+get = registry.get
+names = registry.names

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _validate, initializers
 from ._ops import sum_rows
-from .layer import Layer, register, reduce_to_shape, replica_shape
+from .layer import Layer, reduce_to_shape, register, replica_shape
 
 
 @register
@@ -80,7 +80,7 @@ class Dense(Layer):
 
     def config(self):
         return {"class": "Dense", "fan_in": self.fan_in, "fan_out": self.fan_out,
-                "init": self.init.config(), "bias": self.bias,
+                "init": _compact(self.init.config()), "bias": self.bias,
                 "replicas": list(self.replicas or ()) or None, "dtype": self.dtype.name}
 
     @classmethod
@@ -116,3 +116,8 @@ def _stack(arrays, shape):
     if not shape:
         return arrays[0]
     return np.stack(arrays).reshape(*shape, *arrays[0].shape)
+
+
+def _compact(config: dict):
+    """An initializer's config as its bare name when it has no options."""
+    return config["name"] if len(config) == 1 else config

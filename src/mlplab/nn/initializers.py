@@ -35,10 +35,10 @@ import math
 import numpy as np
 
 from . import _validate
-from ._registry import Registry
+from ._registry import Configurable, Registry
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class: subclasses define ``weight_scale`` or override ``draw``."""
 
     #: "normal" or "uniform"
@@ -60,16 +60,6 @@ class Initializer:
     def bias(self, fan_in: int, fan_out: int, rng: np.random.Generator, dtype="float32"):
         """Bias of shape ``(1, fan_out)``; zeros unless the scheme says otherwise."""
         return np.zeros((1, fan_out), dtype=dtype)
-
-    def config(self) -> dict:
-        return {"name": self.name, **self._options()}
-
-    def _options(self) -> dict:
-        return {}
-
-    def __repr__(self):
-        opts = ", ".join(f"{k}={v!r}" for k, v in self._options().items())
-        return f"{type(self).__name__}({opts})"
 
 
 registry = Registry("initializer", Initializer)
@@ -162,13 +152,5 @@ class Torch(Initializer):
         return self._draw((1, fan_out), 1.0 / math.sqrt(fan_in), rng).astype(dtype)
 
 
-def get(name_or_obj, **kwargs) -> Initializer:
-    """Resolve an initializer by name (``"he_normal"``) or pass one through."""
-    if isinstance(name_or_obj, dict):
-        opts = dict(name_or_obj)
-        return registry.get(opts.pop("name"), **opts)
-    return registry.get(name_or_obj, **kwargs)
-
-
-def names() -> list[str]:
-    return registry.names()
+get = registry.get
+names = registry.names

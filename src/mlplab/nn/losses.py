@@ -30,11 +30,11 @@ import numpy as np
 
 from . import _validate
 from ._ops import max_last, sum_last
-from ._registry import Registry
+from ._registry import Configurable, Registry
 from .activations import _sigmoid
 
 
-class Loss:
+class Loss(Configurable):
     """Base class of all losses."""
 
     name = "loss"
@@ -51,16 +51,6 @@ class Loss:
 
     def __call__(self, pred, target):
         return self.value(pred, target)
-
-    def _options(self) -> dict:
-        return {}
-
-    def config(self) -> dict:
-        return {"name": self.name, **self._options()}
-
-    def __repr__(self):
-        opts = ", ".join(f"{k}={v!r}" for k, v in self._options().items())
-        return f"{type(self).__name__}({opts})"
 
 
 registry = Registry("loss", Loss)
@@ -303,14 +293,5 @@ class Focal(_LabelLoss):
         return {"gamma": self.gamma, "alpha": self.alpha}
 
 
-def get(name_or_obj, **kwargs) -> Loss:
-    """Resolve a loss by name (``"cross_entropy"``, ``"huber"`` with ``delta=``),
-    config dict, or pass a ``Loss`` through."""
-    if isinstance(name_or_obj, dict):
-        opts = dict(name_or_obj)
-        return registry.get(opts.pop("name"), **opts)
-    return registry.get(name_or_obj, **kwargs)
-
-
-def names() -> list[str]:
-    return registry.names()
+get = registry.get
+names = registry.names

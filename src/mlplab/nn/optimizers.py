@@ -26,10 +26,10 @@ import math
 import numpy as np
 
 from . import _validate
-from ._registry import Registry
+from ._registry import Configurable, Registry
 
 
-class Optimizer:
+class Optimizer(Configurable):
     """Base class: subclasses implement ``_update(state, p, g)``."""
 
     name = "optimizer"
@@ -85,8 +85,6 @@ class Optimizer:
     def _update(self, state: dict, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
 
-    def _options(self) -> dict:
-        return {}
 
     def config(self) -> dict:
         cfg = {"name": self.name, "lr": self.lr, **self._options()}
@@ -273,14 +271,5 @@ class AdamW(Adam):
         super().__init__(lr, betas=betas, eps=eps, weight_decay=weight_decay, **kwargs)
 
 
-def get(name_or_obj, **kwargs) -> Optimizer:
-    """Resolve an optimizer by name (``"adam"``, ``"sgd"`` with ``momentum=``), config
-    dict, or pass an ``Optimizer`` through."""
-    if isinstance(name_or_obj, dict):
-        opts = dict(name_or_obj)
-        return registry.get(opts.pop("name"), **opts)
-    return registry.get(name_or_obj, **kwargs)
-
-
-def names() -> list[str]:
-    return registry.names()
+get = registry.get
+names = registry.names

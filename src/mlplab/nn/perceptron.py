@@ -29,7 +29,7 @@ class Perceptron:
         self.shuffle = bool(shuffle)
         self.seed = _validate.seed("seed", seed)
 
-    def fit(self, X, y) -> "Perceptron":
+    def fit(self, X, y) -> Perceptron:
         X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
         if X.ndim != 2:
             raise ValueError(f"X must be (n_samples, n_features); received shape {X.shape}")

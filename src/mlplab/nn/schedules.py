@@ -21,24 +21,14 @@ from __future__ import annotations
 import math
 
 from . import _validate
-from ._registry import Registry
+from ._registry import Configurable, Registry
 
 
-class Schedule:
+class Schedule(Configurable):
     name = "schedule"
 
     def __call__(self, base_lr: float, t: int) -> float:
         raise NotImplementedError
-
-    def _options(self) -> dict:
-        return {}
-
-    def config(self) -> dict:
-        return {"name": self.name, **self._options()}
-
-    def __repr__(self):
-        opts = ", ".join(f"{k}={v!r}" for k, v in self._options().items())
-        return f"{type(self).__name__}({opts})"
 
 
 registry = Registry("schedule", Schedule)
@@ -96,12 +86,5 @@ class Cosine(Schedule):
         return {"t_max": self.t_max, "eta_min": self.eta_min}
 
 
-def get(name_or_obj, **kwargs) -> Schedule:
-    if isinstance(name_or_obj, dict):
-        opts = dict(name_or_obj)
-        return registry.get(opts.pop("name"), **opts)
-    return registry.get(name_or_obj, **kwargs)
-
-
-def names() -> list[str]:
-    return registry.names()
+get = registry.get
+names = registry.names

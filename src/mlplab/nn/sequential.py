@@ -150,7 +150,7 @@ class Sequential:
                 "layers": [layer.config() for layer in self.layers]}
 
     @classmethod
-    def from_config(cls, config: dict) -> "Sequential":
+    def from_config(cls, config: dict) -> Sequential:
         """A network with the same architecture (and fresh weights)."""
         if not isinstance(config, dict) or config.get("class") != "Sequential":
             raise ValueError(f"not a Sequential config: {str(config)[:200]!r}")
@@ -162,7 +162,7 @@ class Sequential:
         save(self, path)
 
     @classmethod
-    def load(cls, path) -> "Sequential":
+    def load(cls, path) -> Sequential:
         from .serialization import load
         return load(path)
 
