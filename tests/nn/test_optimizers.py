@@ -141,7 +141,7 @@ def test_changing_lr_keeps_state(rng):
     p_ref = _our_trajectory(ref, params, coefs, 10)
     ref.lr = 0.01
     p_ref = _our_trajectory(ref, p_ref, coefs, 10)
-    assert ref.steps == 20 and ref.state[0]["exp_avg"].any()
+    assert ref.steps == 20 and ref.moments(0)[0].any()
     # a fresh optimizer at 0.01 after the first 10 steps ends elsewhere: state mattered
     fresh = _our_trajectory(optimizers.get("adam", lr=0.01), _our_trajectory(
         optimizers.get("adam", lr=0.05), params, coefs, 10), coefs, 10)
@@ -172,3 +172,21 @@ def test_optimizer_refuses_a_different_model():
     opt.step([(np.zeros((2, 2)), np.ones((2, 2)))])
     with pytest.raises(ValueError, match="one optimizer per model"):
         opt.step([(np.zeros((2, 2)), np.ones((2, 2)))] * 2)
+
+
+def test_adam_moments_match_torch_state(rng):
+    torch = torch_or_skip()
+    params, coefs = _problem(rng)
+    ours = optimizers.get("adam", lr=0.05)
+    _our_trajectory(ours, params, coefs, 20)
+    tp = [torch.tensor(p.copy(), requires_grad=True) for p in params]
+    opt = torch.optim.Adam(tp, lr=0.05)
+    for _ in range(20):
+        opt.zero_grad()
+        sum((torch.tensor(c) * torch.sin(p)).sum() + (p**4).sum() / 4 + (p**2).sum()
+            for p, c in zip(tp, coefs)).backward()
+        opt.step()
+    for i, p in enumerate(tp):
+        m, v = ours.moments(i)
+        np.testing.assert_allclose(m, opt.state[p]["exp_avg"].numpy(), rtol=1e-9, atol=1e-14)
+        np.testing.assert_allclose(v, opt.state[p]["exp_avg_sq"].numpy(), rtol=1e-9, atol=1e-14)

@@ -21,9 +21,14 @@ def _ones(shape, dtype) -> np.ndarray:
     return ones
 
 
+def ones_row(a: np.ndarray) -> np.ndarray:
+    """A read-only ``(1, n)`` row of ones for ``a`` shaped ``(..., n, k)``."""
+    return _ones((1, a.shape[-2]), a.dtype.str)
+
+
 def sum_rows(a: np.ndarray) -> np.ndarray:
     """Sum over the sample axis, keeping it: ``(..., n, k) -> (..., 1, k)``."""
-    return np.matmul(_ones((1, a.shape[-2]), a.dtype.str), a)
+    return np.matmul(ones_row(a), a)
 
 
 def sum_last(a: np.ndarray) -> np.ndarray:
@@ -34,7 +39,9 @@ def sum_last(a: np.ndarray) -> np.ndarray:
 def max_last(a: np.ndarray) -> np.ndarray:
     """Maximum over the last axis, keeping it: ``(..., n, k) -> (..., n, 1)``."""
     k = a.shape[-1]
-    if k > 16:
+    rows = a.size // k
+    # NumPy's reduction costs ~50 ns per row; a column loop ~1.5 us per column
+    if rows < 30 * (k - 1):
         return a.max(axis=-1, keepdims=True)
     m = a[..., 0:1]
     for j in range(1, k):

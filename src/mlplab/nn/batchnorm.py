@@ -74,8 +74,8 @@ class BatchNorm(Layer):
     def backward(self, dy, input_grad=True):
         gamma = self.params["gamma"]
         training, x_hat, inv_std = self._cache
-        self.grads["gamma"] = sum_rows(dy * x_hat)
-        self.grads["beta"] = sum_rows(dy)
+        self.store_grad("gamma", sum_rows(dy * x_hat))
+        self.store_grad("beta", sum_rows(dy))
         if not input_grad:
             return None
         g = dy * gamma

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate, initializers
-from ._ops import sum_rows
+from ._ops import ones_row
 from .layer import Layer, reduce_to_shape, register, replica_shape
 
 
@@ -71,12 +71,22 @@ class Dense(Layer):
     def backward(self, dy, input_grad=True):
         x = self._x
         W = self.params["W"]
-        self.grads["W"] = reduce_to_shape(np.matmul(np.swapaxes(x, -1, -2), dy), W.shape)
+        # gradients are written into the existing arrays (which may be views of
+        # the network's flat gradient buffer) unless broadcasting added axes
+        self._matmul_grad("W", np.swapaxes(x, -1, -2), dy)
         if self.bias:
-            self.grads["b"] = reduce_to_shape(sum_rows(dy), self.params["b"].shape)
+            self._matmul_grad("b", ones_row(dy), dy)
         if not input_grad:
             return None
         return reduce_to_shape(np.matmul(dy, np.swapaxes(W, -1, -2)), x.shape)
+
+    def _matmul_grad(self, key, a, b):
+        """grads[key] = a @ b, summed down to the parameter's shape, in place if possible."""
+        out = self.grads.get(key)
+        if out is not None and a.ndim <= out.ndim and b.ndim <= out.ndim:
+            np.matmul(a, b, out=out)
+        else:
+            self.store_grad(key, reduce_to_shape(np.matmul(a, b), self.params[key].shape))
 
     def config(self):
         return {"class": "Dense", "fan_in": self.fan_in, "fan_out": self.fan_out,

@@ -39,6 +39,15 @@ class Layer:
 
     __call__ = forward
 
+    def store_grad(self, key: str, value: np.ndarray) -> None:
+        """Set ``grads[key]``, writing into the existing array when there is one (it may
+        be a view of the network's flat gradient buffer, which must stay bound)."""
+        out = self.grads.get(key)
+        if out is not None and out.shape == value.shape:
+            np.copyto(out, value)
+        else:
+            self.grads[key] = value
+
     @property
     def replicas(self) -> tuple[int, ...] | None:
         """Leading replica shape of the parameters, or None without replicas."""

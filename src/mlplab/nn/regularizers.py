@@ -41,7 +41,6 @@ class Penalty:
             W = layer.params["W"]
             g = layer.grads["W"]
             if self.l1:
-                g = g + self.l1 * np.sign(W)
+                g += self.l1 * np.sign(W)
             if self.l2:
-                g = g + (2 * self.l2) * W
-            layer.grads["W"] = g
+                g += (2 * self.l2) * W

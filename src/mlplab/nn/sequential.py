@@ -37,11 +37,17 @@ class Sequential:
         if not layers:
             raise ValueError("layers must hold at least one layer; received an empty list")
         self.layers = layers
+        dense = self.dense_layers
+        if not dense:
+            raise ValueError("layers must include at least one Dense layer")
+        self._n_inputs = dense[0].fan_in
+        self._flat = None
+        self._flatten()
 
     # ---------------------------------------------------------------- passes
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Output of the network for ``x`` shaped ``(..., n_samples, n_features)``."""
-        n_in = self.n_inputs
+        n_in = self._n_inputs
         if x.shape[-1] != n_in:
             raise ValueError(
                 f"X must have {n_in} features (last axis) for this network; "
@@ -71,6 +77,58 @@ class Sequential:
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray | None]]:
         """``(param, grad)`` pairs in a fixed order (what optimizers take)."""
         return [(p, layer.grads.get(k)) for layer in self.layers for k, p in layer.params.items()]
+
+    def flat_parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """All parameters as one ``(param, grad)`` pair of flat buffers.
+
+        Every parameter (and its gradient) is a view into one buffer shaped
+        ``(*replicas, 1, n_params)``, so an optimizer updates the whole network
+        with a handful of array operations instead of a handful per parameter.
+        If a layer's parameter was replaced by another array since, the buffers are
+        rebuilt around the current values. Falls back to ``parameters()`` when the
+        parameters do not share one dtype and replica shape.
+        """
+        if not self._flat_is_bound():
+            self._flatten()
+        if self._flat is None:
+            return self.parameters()
+        return [self._flat[:2]]
+
+    def _flat_is_bound(self) -> bool:
+        if self._flat is None:
+            return False
+        return all(layer.params.get(k) is p and layer.grads.get(k) is g
+                   for layer, k, p, g in self._flat[2])
+
+    def _flatten(self) -> None:
+        """Move every parameter and gradient into views of two flat buffers."""
+        entries = [(layer, k, p) for layer in self.layers for k, p in layer.params.items()]
+        self._flat = None
+        if not entries:
+            return
+        reps = {p.shape[:-2] for _, _, p in entries}
+        dtypes = {p.dtype for _, _, p in entries}
+        if len(reps) != 1 or len(dtypes) != 1:
+            return
+        (reps,), (dtype,) = reps, dtypes
+        sizes = [p.shape[-2] * p.shape[-1] for _, _, p in entries]
+        P = np.empty((*reps, 1, sum(sizes)), dtype)
+        G = np.zeros_like(P)
+        views, start = [], 0
+        for (layer, k, p), size in zip(entries, sizes):
+            shape = p.shape
+            pv = P[..., 0, start:start + size].reshape(shape)
+            gv = G[..., 0, start:start + size].reshape(shape)
+            if not (np.shares_memory(pv, P) and np.shares_memory(gv, G)):  # pragma: no cover
+                return
+            pv[...] = p
+            old = layer.grads.get(k)
+            if old is not None and old.shape == shape:
+                gv[...] = old
+            layer.params[k], layer.grads[k] = pv, gv
+            views.append((layer, k, pv, gv))
+            start += size
+        self._flat = (P, G, views)
 
     def named_state(self) -> list[tuple[str, np.ndarray]]:
         """Non-trainable arrays (batch-norm running statistics)."""

@@ -151,6 +151,7 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
     model, loss, optimizer = run.model, run.loss, run.optimizer
     n, batch_size = run.n_samples, run.batch_size
     loss_sum, correct = 0.0, 0
+    flat = model.flat_parameters()
     for b, start in enumerate(range(0, n, batch_size)):
         if batch_size == n:  # full batch: no copy, order does not matter
             xb, tb, lb = X, T, labels
@@ -163,7 +164,7 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
         model.backward(loss.grad(out, tb), input_grad=False)
         if penalty:
             penalty.add_grads(model)
-        optimizer.step(model.parameters())
+        optimizer.step(flat)
         size = xb.shape[-2]
         loss_sum = loss_sum + batch_loss * size
         if lb is not None:
