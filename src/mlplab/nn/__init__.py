@@ -24,6 +24,7 @@ from .activation_layers import (
 from .batchnorm import BatchNorm
 from .callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar, Run
 from .dense import Dense
+from .diagnostics import GradientStats, NeuronStats
 from .dropout import Dropout
 from .gradcheck import GradcheckResult, gradcheck
 from .history import History
@@ -41,5 +42,5 @@ __all__ = [
     "Layer", "layer_from_config", "Sequential", "mlp", "fit", "History", "DivergenceError",
     "Callback", "EarlyStopping", "LRScheduler", "ProgressBar", "Run",
     "SGD", "Adagrad", "Adam", "AdamW", "RMSprop", "Perceptron", "gradcheck", "GradcheckResult",
-    "save", "load",
+    "save", "load", "NeuronStats", "GradientStats",
 ]

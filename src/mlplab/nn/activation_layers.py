@@ -9,6 +9,8 @@ the activation's own ``vjp``: ``dL/dx = dL/dy * f'(x)`` for elementwise function
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import activations
 from .layer import Layer, register
 
@@ -30,6 +32,11 @@ class Activation(Layer):
     def backward(self, dy, input_grad=True):
         x, y = self._cache
         return self.activation.vjp(x, y, dy)
+
+    @property
+    def output(self) -> np.ndarray | None:
+        """The output of the last forward pass (what diagnostics inspect)."""
+        return None if self._cache is None else self._cache[1]
 
     def config(self):
         return {"class": "Activation", "activation": self.activation.config()}

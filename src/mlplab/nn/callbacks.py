@@ -59,7 +59,7 @@ class Callback:
 
 
 class Recorder(Callback):
-    """Appends each epoch's logs to ``run.history`` (``fit`` always adds it first)."""
+    """Appends each epoch's logs to ``run.history`` (``fit`` always adds it, last)."""
 
     def on_epoch_end(self, run, epoch, logs):
         run.history.append(logs)
@@ -165,6 +165,7 @@ class ProgressBar(Callback):
         if (epoch + 1) % self.every and not last:
             return
         parts = [f"epoch {epoch + 1:>{self._width}}/{run.epochs}"]
-        parts += [self._fmt(k, v) for k, v in logs.items() if k not in ("lr", "penalty")]
+        parts += [self._fmt(k, v) for k, v in logs.items()
+                  if k not in ("lr", "penalty") and "." not in k]
         parts.append(f"{time.perf_counter() - self._start:.1f}s")
         print("  ".join(parts), file=self.stream, flush=True)

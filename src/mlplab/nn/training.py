@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _validate, losses, optimizers
 from .callbacks import Callback, Recorder, Run
+from .diagnostics import divergence_report
 from .history import History
 from .regularizers import Penalty
 from .sequential import Sequential
@@ -119,7 +120,8 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
 
     run = Run(model=model, optimizer=optimizer, loss=loss, epochs=epochs, n_samples=n,
               batch_size=batch_size, base_lr=optimizer.lr)
-    callbacks = [Recorder(), *callbacks]
+    # the recorder listens last, so figures other callbacks add to the logs are kept
+    callbacks = [*callbacks, Recorder()]
     batch_listeners = [cb for cb in callbacks
                        if type(cb).on_batch_end is not Callback.on_batch_end]
     # overflow shows up as a NaN/inf loss, which is then reported in words
@@ -134,9 +136,6 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
             logs = _train_epoch(run, X, T, labels, order, penalty, batch_listeners)
             if validation is not None:
                 logs.update(evaluate(model, loss, *validation, prefix="val_"))
-            if not np.isfinite(logs["loss"]).all():
-                raise DivergenceError(_divergence_message(run, epoch, logs["loss"]),
-                                      run.history, epoch)
             for cb in callbacks:
                 cb.on_epoch_end(run, epoch, logs)
             if run.stop_training:
@@ -161,6 +160,9 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
             lb = None if labels is None else labels.take(idx, axis=-1)
         out = model.forward(xb, training=True)
         batch_loss = loss.value(out, tb)
+        if not np.isfinite(batch_loss).all():
+            raise DivergenceError(divergence_report(model, optimizer, batch_loss, run.epoch, b, xb),
+                                  run.history, run.epoch)
         model.backward(loss.grad(out, tb), input_grad=False)
         if penalty:
             penalty.add_grads(model)
@@ -280,26 +282,3 @@ def _check_binary_range(loss, T, name):
 def _split(X, T, labels, start, stop=None):
     sl = slice(start, stop)
     return X[..., sl, :], T[..., sl, :], None if labels is None else labels[..., sl]
-
-
-def _divergence_message(run, epoch, loss_value):
-    loss_value = np.asarray(loss_value)
-    where = ""
-    if loss_value.ndim:
-        bad = np.flatnonzero(~np.isfinite(loss_value))
-        where = f" for replica(s) {bad.tolist()[:10]} of {loss_value.size}"
-    culprit = "no weights are NaN/inf yet"
-    for name, p, g in run.model.named_parameters():
-        if not np.isfinite(p).all():
-            culprit = f"the first weights to blow up are layer {name} (NaN/inf)"
-            break
-        if g is not None and not np.isfinite(g).all():
-            culprit = f"the first gradient to blow up is d(loss)/d({name})"
-            break
-    return (
-        f"training diverged at epoch {epoch + 1}: the loss became "
-        f"{loss_value[~np.isfinite(loss_value)].ravel()[0] if loss_value.ndim else loss_value}"
-        f"{where}; {culprit}. Try a lower learning rate (now {run.optimizer.lr:g}), "
-        "gradient clipping (clip_norm=1.0 on the optimizer), or another initializer "
-        "(e.g. 'xavier_uniform' for sigmoid/tanh, 'he_normal' for ReLU)."
-    )
