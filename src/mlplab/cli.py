@@ -7,9 +7,20 @@ import sys
 
 from ._version import __version__
 
+EPILOG_TRAIN = """examples:
+  mlplab train iris --layers 16 --epochs 100 --lr 0.01
+  mlplab train disc_ring --layers 4,4 --seeds 0-19 --epochs 300 --lr 0.05 --batch-size 300
+  MLPLAB_DATA=../shared/data mlplab train mnist --layers 128,64 --epochs 5 --save mnist.npz
+
+  MNIST to >= 98% test accuracy in about a minute on 2 cores (98.2% measured):
+  mlplab train mnist --layers 512,256 --dropout 0.2 --batch-size 128 --epochs 15 \\
+      --schedule cosine --save mnist.npz
+"""
+
 
 def _cmd_info(args) -> int:
     from . import data
+    from .data import catalog
     from .nn import activations, initializers, losses, optimizers, schedules
 
     families = [
@@ -18,11 +29,24 @@ def _cmd_info(args) -> int:
         ("optimizers", optimizers.names()),
         ("initializers", initializers.names()),
         ("schedules", schedules.names()),
-        ("datasets", data.names()),
+        ("generators", data.names()),
+        ("datasets", [e.name for e in catalog.entries()]),
     ]
     print(f"mlplab {__version__}")
     for family, names in families:
         print(f"{family + ':':14} {', '.join(names)}")
+    return 0
+
+
+def _cmd_datasets(args) -> int:
+    from .data import catalog
+
+    print(f"{'name':15} {'samples':>8} {'features':>9} {'classes':>8}  {'files':8} description")
+    for e in catalog.entries():
+        n, f, k = e.shape
+        print(f"{e.name:15} {n:>8} {f:>9} {k if k else 'regr.':>8}  "
+              f"{'present' if e.present() else 'missing':8} {e.description}")
+    print("\nor any CSV file with a header row (the label in the last column)")
     return 0
 
 
@@ -37,10 +61,66 @@ def _cmd_demo(args) -> int:
           f"with Adam, lr {args.lr}, seed {args.seed}")
     history = nn.fit(net, X, y, loss="cross_entropy", optimizer="adam", lr=args.lr,
                      epochs=args.epochs, seed=args.seed,
-                     callbacks=[nn.ProgressBar(stream=sys.stdout, every=args.every)])
+                     callbacks=[nn.ProgressBar(stream=sys.stdout, every=args.every, live=False)])
     acc = float(np.mean(net.predict(X) == y))
     print(f"final: loss {float(history.loss[-1]):.4f}, training accuracy {acc:.1%}")
     return 0
+
+
+def _cmd_train(args) -> int:
+    from . import nn
+    from .lab.train import TrainConfig, run_training
+    from .lab.console import print_summary
+
+    config = TrainConfig(
+        dataset=args.dataset, layers=args.layers, activation=args.activation,
+        optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
+        seeds=_seed_list(args), loss=args.loss, init=args.init, dropout=args.dropout,
+        batchnorm=args.batchnorm, l2=args.l2, clip_norm=args.clip_norm, schedule=args.schedule,
+        val_split=args.val_split, test_size=args.test_size)
+    print(config.command(), file=sys.stderr)
+    every = max(1, args.epochs // 20)
+    result = run_training(config, callbacks=[nn.ProgressBar(stream=sys.stderr, every=every)])
+    print_summary(result, sys.stdout)
+    if args.save:
+        path = nn.save(result.model, args.save, meta=result.meta())
+        print(f"saved          {path}")
+    return 0
+
+
+def _load_model(path):
+    from . import nn
+
+    model = nn.load(path)
+    if not model.meta:
+        raise ValueError(f"{path} was saved without dataset metadata (scaler, classes); "
+                         "save models with `mlplab train --save` to evaluate or predict with them")
+    return model
+
+
+def _cmd_evaluate(args) -> int:
+    from .lab.console import print_evaluation
+
+    model = _load_model(args.model)
+    print_evaluation(model, args.dataset, sys.stdout)
+    return 0
+
+
+def _cmd_predict(args) -> int:
+    from .lab.console import write_predictions
+
+    model = _load_model(args.model)
+    out = sys.stdout if args.output in (None, "-") else None
+    n = write_predictions(model, args.file, out or args.output)
+    if out is None:
+        print(f"wrote {n} predictions to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _seed_list(args):
+    if args.seeds is not None:
+        return args.seeds
+    return list(range(args.seed, args.seed + (args.replicas or 1)))
 
 
 def _number(convert, accept, rule):
@@ -58,9 +138,70 @@ def _number(convert, accept, rule):
     return parse
 
 
+def _int_list(text):
+    return tuple(int(t) for t in text.split(",") if t.strip())
+
+
+def _seed_range(text):
+    seeds = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        seeds += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
+    return seeds
+
+
 _positive_int = _number(int, lambda v: v >= 1, "a positive integer")
 _nonnegative_int = _number(int, lambda v: v >= 0, "an integer >= 0")
 _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number")
+_nonnegative_float = _number(float, lambda v: 0 <= v < float("inf"), "a number >= 0")
+_fraction = _number(float, lambda v: 0 <= v < 1, "a number in [0, 1)")
+_layers = _number(_int_list, lambda v: len(v) > 0 and min(v) >= 1,
+                  "comma-separated positive widths such as 128,64")
+_seeds = _number(_seed_range, lambda v: len(v) > 0 and min(v) >= 0,
+                 "seeds such as 0-19 or 0,3,7")
+
+
+def _choice(names_fn, what):
+    def parse(text):
+        names = names_fn()
+        if text.lower().replace("-", "_") not in names:
+            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}; valid: {', '.join(names)}")
+        return text.lower().replace("-", "_")
+    return parse
+
+
+def _add_train(sub):
+    from .lab.train import SCHEDULES
+    from .nn import activations, initializers, losses, optimizers
+
+    p = sub.add_parser("train", help="train a network on a dataset or CSV file",
+                       description="Train an MLP and print a summary; see `mlplab datasets`.",
+                       epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("dataset", help="a dataset name (mlplab datasets) or a CSV file path")
+    p.add_argument("--layers", type=_layers, default=(32, 32), help="hidden widths (default 32,32)")
+    p.add_argument("--activation", type=_choice(activations.names, "activation"), default="relu")
+    p.add_argument("--optimizer", type=_choice(optimizers.names, "optimizer"), default="adam")
+    p.add_argument("--lr", type=_positive_float, default=1e-3, help="learning rate (default 1e-3)")
+    p.add_argument("--batch-size", type=_positive_int, default=64, help="default 64")
+    p.add_argument("--epochs", type=_positive_int, default=10, help="default 10")
+    p.add_argument("--seed", type=_nonnegative_int, default=0, help="default 0")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--replicas", type=_positive_int, help="train N seeds at once (seed..seed+N-1)")
+    group.add_argument("--seeds", type=_seeds, help="train these seeds at once, e.g. 0-19")
+    p.add_argument("--loss", type=_choice(losses.names, "loss"),
+                   help="default cross_entropy (mse for regression)")
+    p.add_argument("--init", type=_choice(initializers.names, "initializer"), default="he_normal")
+    p.add_argument("--dropout", type=_fraction, default=0.0, help="drop probability (default 0)")
+    p.add_argument("--batchnorm", action="store_true", help="batch norm after each hidden layer")
+    p.add_argument("--l2", type=_nonnegative_float, default=0.0, help="L2 penalty on weights")
+    p.add_argument("--clip-norm", type=_positive_float, help="clip gradients to this global norm")
+    p.add_argument("--schedule", choices=SCHEDULES, default="none",
+                   help="cosine (to 0 at the last epoch), step (x0.1 every third), exponential (x0.9)")
+    p.add_argument("--val-split", type=_fraction, help="validation fraction (default 0.1, 0 below 100 rows)")
+    p.add_argument("--test-size", type=_number(float, lambda v: 0 < v < 1, "a number in (0, 1)"),
+                   default=0.2, help="test fraction for datasets without a test split (default 0.2)")
+    p.add_argument("--save", metavar="MODEL.npz", help="write the trained model here")
+    p.set_defaults(run=_cmd_train)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,13 +213,28 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="list activations, losses, optimizers, initializers, datasets")
     info.set_defaults(run=_cmd_info)
 
+    datasets = sub.add_parser("datasets", help="list datasets, their sizes and whether files are present")
+    datasets.set_defaults(run=_cmd_datasets)
+
     demo = sub.add_parser("demo", help="train a 2-8-8-2 ReLU net on disc-and-ring and print progress")
     demo.add_argument("--epochs", type=_positive_int, default=300, help="epochs (default 300)")
     demo.add_argument("--lr", type=_positive_float, default=0.01, help="learning rate (default 0.01)")
     demo.add_argument("--seed", type=_nonnegative_int, default=0, help="seed (default 0)")
-    demo.add_argument("--every", type=_positive_int, default=30,
-                      help="print every N epochs (default 30)")
+    demo.add_argument("--every", type=_positive_int, default=30, help="print every N epochs (default 30)")
     demo.set_defaults(run=_cmd_demo)
+
+    _add_train(sub)
+
+    ev = sub.add_parser("evaluate", help="accuracy, confusion matrix and report of a saved model")
+    ev.add_argument("model", help="a model saved by `mlplab train --save`")
+    ev.add_argument("dataset", help="a dataset name (its test split) or a CSV file")
+    ev.set_defaults(run=_cmd_evaluate)
+
+    pr = sub.add_parser("predict", help="write a saved model's predictions for a CSV file")
+    pr.add_argument("model", help="a model saved by `mlplab train --save`")
+    pr.add_argument("file", help="a CSV file with the model's feature columns")
+    pr.add_argument("--output", "-o", help="CSV file to write (default: standard output)")
+    pr.set_defaults(run=_cmd_predict)
     return parser
 
 
@@ -88,12 +244,17 @@ def main(argv=None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 0
+    from .nn import DivergenceError
+
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("\nmlplab: interrupted; nothing was saved", file=sys.stderr)
         return 130
-    except (ValueError, TypeError) as exc:
+    except DivergenceError as exc:
+        print(f"mlplab: {exc}", file=sys.stderr)
+        return 1
+    except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"mlplab: error: {exc}", file=sys.stderr)
         return 2
 

@@ -127,3 +127,12 @@ def test_focal_alpha_must_match_classes(rng):
     logits, labels = rng.standard_normal((5, 4)), rng.integers(0, 4, 5)
     with pytest.raises(ValueError, match="alpha lists 3 class weights.*4 classes"):
         losses.get("focal", alpha=[0.2, 0.3, 0.5]).value(logits, labels)
+
+
+@pytest.mark.parametrize("name,options", LOSS_CASES, ids=str)
+def test_value_and_grad_equals_value_and_grad_apart(name, options, rng):
+    pred, target = _case(name, rng, (3, 7, 3))
+    loss = losses.get(name, **options)
+    value, grad = loss.value_and_grad(pred, target)
+    np.testing.assert_allclose(value, loss.value(pred, target), rtol=1e-12)
+    np.testing.assert_allclose(grad, loss.grad(pred, target), rtol=1e-12, atol=1e-15)

@@ -143,15 +143,39 @@ class EarlyStopping(Callback):
 
 
 class ProgressBar(Callback):
-    """Print one line per epoch: epoch, loss, accuracy (median and range over replicas)."""
+    """One line per epoch: epoch, loss, accuracy, validation figures (median and range
+    over replicas), speed in samples per second and elapsed time.
 
-    def __init__(self, stream=None, every: int = 1):
+    On a terminal the current epoch's line also fills in batch by batch.
+    """
+
+    def __init__(self, stream=None, every: int = 1, live: bool | None = None):
         self.stream = stream if stream is not None else sys.stderr
         self.every = _validate.positive_int("every", every)
+        self.live = live
 
     def on_train_begin(self, run):
         self._start = time.perf_counter()
         self._width = len(str(run.epochs))
+        self._n_batches = -(-run.n_samples // run.batch_size)
+        if self.live is None:
+            self.live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._drawn = 0.0
+
+    def on_epoch_begin(self, run, epoch):
+        self._epoch_start = time.perf_counter()
+
+    def on_batch_end(self, run, batch, logs):
+        if not self.live:
+            return
+        now = time.perf_counter()
+        if now - self._drawn < 0.1 and batch + 1 < self._n_batches:
+            return
+        self._drawn = now
+        done = (batch + 1) / self._n_batches
+        bar = "#" * int(20 * done) + "." * (20 - int(20 * done))
+        print(f"\repoch {run.epoch + 1:>{self._width}}/{run.epochs}  [{bar}] {done:4.0%}  "
+              + self._fmt("loss", logs["loss"]), end="", file=self.stream, flush=True)
 
     @staticmethod
     def _fmt(name, value):
@@ -162,10 +186,12 @@ class ProgressBar(Callback):
 
     def on_epoch_end(self, run, epoch, logs):
         last = epoch + 1 == run.epochs
-        if (epoch + 1) % self.every and not last:
+        if (epoch + 1) % self.every and not last and not run.stop_training:
             return
+        now = time.perf_counter()
+        speed = run.n_samples / max(now - self._epoch_start, 1e-9)
         parts = [f"epoch {epoch + 1:>{self._width}}/{run.epochs}"]
         parts += [self._fmt(k, v) for k, v in logs.items()
                   if k not in ("lr", "penalty") and "." not in k]
-        parts.append(f"{time.perf_counter() - self._start:.1f}s")
-        print("  ".join(parts), file=self.stream, flush=True)
+        parts += [f"{speed:,.0f} samples/s", f"{now - self._start:.1f}s"]
+        print(("\r\033[K" if self.live else "") + "  ".join(parts), file=self.stream, flush=True)

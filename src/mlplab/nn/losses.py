@@ -49,6 +49,10 @@ class Loss(Configurable):
     def grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def value_and_grad(self, pred: np.ndarray, target: np.ndarray):
+        """``(value, grad)`` together; losses that share work between them override it."""
+        return self.value(pred, target), self.grad(pred, target)
+
     def __call__(self, pred, target):
         return self.value(pred, target)
 
@@ -176,7 +180,7 @@ def _sum_classes_mean_samples(a):
 
 def class_targets(target: np.ndarray, n_classes: int, dtype) -> np.ndarray:
     """Integer labels ``(..., n)`` -> one-hot ``(..., n, C)``; probability targets pass."""
-    if np.issubdtype(target.dtype, np.integer):
+    if target.dtype.kind in "iu":
         return (target[..., None] == np.arange(n_classes)).astype(dtype)
     return target
 
@@ -214,6 +218,17 @@ class SoftmaxCrossEntropy(_LabelLoss):
 
     def grad(self, pred, target):
         return (_softmax(pred) - self._q(pred, target)) * (1.0 / pred.shape[-2])
+
+    def value_and_grad(self, pred, target):
+        q = self._q(pred, target)
+        z = pred - max_last(pred)
+        e = np.exp(z)
+        total = sum_last(e)
+        value = -_sum_classes_mean_samples(q * (z - np.log(total)))
+        e /= total
+        e -= q
+        e *= 1.0 / pred.shape[-2]
+        return value, e
 
     def _options(self):
         return {"label_smoothing": self.label_smoothing}

@@ -41,6 +41,7 @@ class Sequential:
         if not dense:
             raise ValueError("layers must include at least one Dense layer")
         self._n_inputs = dense[0].fan_in
+        self.meta: dict = {}  # free-form, saved with the model (dataset, classes, scaler)
         self._flat = None
         self._flatten()
 
@@ -214,10 +215,10 @@ class Sequential:
             raise ValueError(f"not a Sequential config: {str(config)[:200]!r}")
         return cls([layer_from_config(c) for c in config["layers"]])
 
-    def save(self, path) -> None:
-        """Write weights, state and config to one ``.npz`` (see :mod:`.serialization`)."""
+    def save(self, path, meta: dict | None = None):
+        """Write weights, state, config and ``meta`` to one ``.npz`` (see :mod:`.serialization`)."""
         from .serialization import save
-        save(self, path)
+        return save(self, path, meta)
 
     @classmethod
     def load(cls, path) -> Sequential:

@@ -2,7 +2,9 @@
 
 Layout of the archive (``numpy.savez``, no pickles):
 
-- ``__mlplab__``: a JSON string ``{"format": "mlplab", "version": 1, "model": config}``;
+- ``__mlplab__``: a JSON string ``{"format": "mlplab", "version": 1, "model": config,
+  "meta": {...}}`` (``meta`` is free-form: the CLI keeps the dataset, classes and
+  scaler there);
 - ``param/<layer>.<name>`` and ``state/<layer>.<name>``: the arrays.
 
 Files are written to a temporary file beside the target and renamed into place,
@@ -27,12 +29,18 @@ VERSION = 1
 _HEADER = "__mlplab__"
 
 
-def save(model, path) -> Path:
-    """Write ``model`` to ``path`` (``.npz`` is appended when missing)."""
+def save(model, path, meta: dict | None = None) -> Path:
+    """Write ``model`` (and ``meta``, default ``model.meta``) to ``path``; ``.npz`` is
+    appended when missing. Returns the path written."""
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
-    header = json.dumps({"format": FORMAT, "version": VERSION, "model": model.config()})
+    meta = model.meta if meta is None else meta
+    try:
+        header = json.dumps({"format": FORMAT, "version": VERSION, "model": model.config(),
+                             "meta": meta})
+    except TypeError as exc:
+        raise TypeError(f"meta must be JSON-serialisable: {exc}") from None
     arrays = {_HEADER: np.array(header)}
     arrays.update({f"param/{name}": p for name, p, _ in model.named_parameters()})
     arrays.update({f"state/{name}": s for name, s in model.named_state()})
@@ -95,4 +103,5 @@ def load(path):
             raise ValueError(f"{str(path)!r}: array {key!r} holds NaN or inf")
     for key, target in expected.items():
         target[...] = arrays[key]
+    model.meta = header.get("meta") or {}
     return model

@@ -159,11 +159,11 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
             xb, tb = X.take(idx, axis=-2), T.take(idx, axis=-2)
             lb = None if labels is None else labels.take(idx, axis=-1)
         out = model.forward(xb, training=True)
-        batch_loss = loss.value(out, tb)
+        batch_loss, dout = loss.value_and_grad(out, tb)
         if not np.isfinite(batch_loss).all():
             raise DivergenceError(divergence_report(model, optimizer, batch_loss, run.epoch, b, xb),
                                   run.history, run.epoch)
-        model.backward(loss.grad(out, tb), input_grad=False)
+        model.backward(dout, input_grad=False)
         if penalty:
             penalty.add_grads(model)
         optimizer.step(flat)

@@ -1,0 +1,123 @@
+"""Text output of the command line: the summary after training, evaluation of a
+saved model, and predictions written to CSV."""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+import numpy as np
+
+from .. import nn
+from ..data import catalog
+from ..data.preprocessing import Scaler
+from ..data.tables import read_csv
+from ..nn import metrics
+from .train import alive_units
+
+
+def _cell(value, percent=False):
+    """One figure, or median [min, max] over replicas."""
+    v = np.asarray(value, dtype=np.float64)
+    fmt = (lambda x: f"{100 * x:.2f}%") if percent else (lambda x: f"{x:.4f}")
+    if v.ndim == 0 or v.size == 1:
+        return fmt(v.ravel()[0])
+    return f"{fmt(np.median(v))} [{fmt(v.min())}, {fmt(v.max())}]"
+
+
+def print_summary(result, out=sys.stdout) -> None:
+    """The table after ``mlplab train``: figures per split, alive units, time."""
+    cfg = result.config
+    regression = result.dataset.task == "regression"
+    second = "rmse" if regression else "accuracy"
+    reps = len(cfg.seeds)
+    print("", file=out)
+    head = "median [min, max] over seeds" if reps > 1 else ""
+    print(f"{'':14} {'loss':<28} {second:<30} {head}", file=out)
+    for split, figures in result.figures.items():
+        print(f"{split:14} {_cell(figures['loss']):<28} "
+              f"{_cell(figures[second], percent=not regression):<30}", file=out)
+    alive = alive_units(result)
+    if alive:
+        cells = [f"layer {k}: {_cell(a) if reps > 1 else int(a)}/{width}"
+                 for k, (a, width) in alive.items()]
+        print(f"{'alive units':14} " + "   ".join(cells).replace(".0000", ""), file=out)
+    if reps > 1 and not regression:
+        test = np.asarray(result.figures["test"]["accuracy"])
+        print(f"{'seeds':14} {int((test > 0.95).sum())}/{reps} reach > 95% test accuracy", file=out)
+    h = result.history
+    print(f"{'time':14} {result.seconds:.2f} s for {h.epochs} epochs "
+          f"({result.seconds / max(h.epochs, 1):.3f} s/epoch)", file=out)
+
+
+def _data_for(model, dataset: str):
+    """Features (scaled as when the model was trained) and labels to evaluate on."""
+    meta = model.meta
+    scaler = Scaler.from_config(meta["scaler"])
+    if dataset.lower().endswith(".csv"):
+        X, labels, _ = read_csv(dataset, label=-1, features=meta.get("features"))
+        classes = meta.get("classes")
+        if classes is None:
+            return scaler.transform(X), labels.astype(np.float32), None
+        unknown = sorted(set(labels) - set(classes))
+        if unknown:
+            raise ValueError(f"{dataset}: labels {unknown[:5]} are not among the model's classes "
+                             f"{classes}")
+        return scaler.transform(X), np.array([classes.index(c) for c in labels]), classes
+    split = meta.get("split", {})
+    ds = catalog.load(dataset, seed=split.get("seed", 0), test_size=split.get("test_size", 0.2))
+    if ds.n_features != model.n_inputs:
+        raise ValueError(f"dataset {dataset!r} has {ds.n_features} features; the model takes "
+                         f"{model.n_inputs}")
+    return scaler.transform(ds.X_test), ds.y_test, meta.get("classes")
+
+
+def print_evaluation(model, dataset: str, out=sys.stdout) -> dict:
+    """Accuracy, confusion matrix and classification report (or RMSE and R^2)."""
+    X, y, classes = _data_for(model, dataset)
+    if model.replicas:
+        raise ValueError("evaluate takes a single model; this one holds replicas "
+                         f"{model.replicas}; train with one seed to evaluate")
+    if classes is None:
+        pred = model.forward(X)[..., 0]
+        r2, err = float(metrics.r2_score(y, pred)), float(metrics.rmse(y, pred))
+        print(f"samples {len(y)}   RMSE {err:.4f}   R^2 {r2:.4f}", file=out)
+        return {"rmse": err, "r2": r2}
+    pred = model.predict(X)
+    acc = float(metrics.accuracy(y, pred))
+    print(f"samples {len(y)}   accuracy {100 * acc:.2f}%\n", file=out)
+    C = metrics.confusion_matrix(y, pred, len(classes))
+    width = max(6, *(len(c) for c in classes)) + 1
+    print("confusion matrix (rows: true class, columns: predicted)", file=out)
+    print(" " * width + "".join(f"{c[:width - 1]:>{width}}" for c in classes), file=out)
+    for c, row in zip(classes, C):
+        print(f"{c[:width - 1]:>{width}}" + "".join(f"{v:>{width}}" for v in row), file=out)
+    print("", file=out)
+    print(metrics.classification_report(y, pred, classes), file=out)
+    return {"accuracy": acc, "confusion": C}
+
+
+def write_predictions(model, path, out) -> int:
+    """Predict every row of the CSV ``path``; write ``prediction`` (and one
+    probability column per class) to ``out`` (a path or a text stream)."""
+    meta = model.meta
+    X, _, _ = read_csv(path, label=None, features=meta.get("features"))
+    X = Scaler.from_config(meta["scaler"]).transform(X)
+    classes = meta.get("classes")
+    if classes is None:
+        header, rows = ["prediction"], [[f"{v:.6g}"] for v in model.forward(X)[..., 0]]
+    else:
+        proba = model.predict_proba(X)
+        if proba.shape[-1] == 1:
+            proba = np.concatenate([1 - proba, proba], axis=-1)
+        header = ["prediction"] + [f"p_{c}" for c in classes]
+        rows = [[classes[int(np.argmax(p))]] + [f"{v:.6f}" for v in p] for p in proba]
+    stream = open(out, "w", newline="") if isinstance(out, (str, bytes)) or hasattr(out, "__fspath__") else out
+    try:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(rows)
+    finally:
+        if stream is not out:
+            stream.close()
+    return len(rows)
