@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import numpy as np
+
 import mlplab
 from mlplab.cli import main
 
@@ -48,3 +50,110 @@ def test_console_script_runs():
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].endswith(
         "argument --epochs: expected a positive integer, received '0'")
+
+
+def _run(capsys, *argv):
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_datasets_lists_sizes_and_presence(capsys):
+    code, out, _ = _run(capsys, "datasets")
+    assert code == 0
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:] if line.strip()}
+    assert rows["iris"][1:5] == ["150", "4", "3", "present"]
+    assert rows["mnist"][1:4] == ["70000", "784", "10"]
+
+
+def test_train_prints_summary_and_saves(capsys, tmp_path):
+    code, out, err = _run(capsys, "train", "iris", "--layers", "16", "--epochs", "60",
+                          "--lr", "0.02", "--save", str(tmp_path / "iris.npz"))
+    assert code == 0
+    assert err.splitlines()[0] == "mlplab train iris --layers 16 --lr 0.02 --epochs 60"
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert {"train", "validation", "test", "alive", "time", "saved"} <= set(rows)
+    test_acc = float(rows["test"].split()[2].rstrip("%"))
+    assert test_acc >= 90.0
+    assert "layer 1:" in rows["alive"] and "/16" in rows["alive"]
+    assert (tmp_path / "iris.npz").is_file()
+
+
+def test_train_many_seeds_reports_ranges(capsys):
+    code, out, _ = _run(capsys, "train", "disc_ring", "--layers", "4,4", "--seeds", "0-4",
+                        "--epochs", "30", "--lr", "0.05", "--batch-size", "300")
+    assert code == 0
+    assert "median [min, max] over seeds" in out
+    assert "reach > 95% test accuracy" in out
+
+
+def test_save_load_evaluate_gives_identical_predictions(tmp_path, capsys):
+    from mlplab import nn
+    from mlplab.lab import TrainConfig, run_training
+    result = run_training(TrainConfig(dataset="digits", layers=(32,), epochs=3, seeds=(1,)))
+    path = nn.save(result.model, tmp_path / "digits.npz", meta=result.meta())
+    model = nn.load(path)
+    X = result.dataset.scaler.transform(result.dataset.X_test)
+    np.testing.assert_array_equal(model.predict(X), result.model.predict(X))
+    code, out, _ = _run(capsys, "evaluate", str(path), "digits")
+    assert code == 0
+    expected = (result.model.predict(X) == result.dataset.y_test).mean()
+    assert f"accuracy {100 * expected:.2f}%" in out
+    assert "confusion matrix" in out and "macro avg" in out
+
+
+def test_predict_writes_one_row_per_input(tmp_path, capsys):
+    import csv
+    code, _, _ = _run(capsys, "train", "iris", "--layers", "8", "--epochs", "40", "--lr", "0.02",
+                      "--save", str(tmp_path / "m.npz"))
+    assert code == 0
+    rows = "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n"
+    (tmp_path / "new.csv").write_text(rows)
+    code, _, err = _run(capsys, "predict", str(tmp_path / "m.npz"), str(tmp_path / "new.csv"),
+                        "-o", str(tmp_path / "pred.csv"))
+    assert code == 0 and "wrote 2 predictions" in err
+    table = list(csv.reader(open(tmp_path / "pred.csv")))
+    assert table[0] == ["prediction", "p_setosa", "p_versicolor", "p_virginica"]
+    assert table[1][0] == "setosa" and table[2][0] == "virginica"
+    assert abs(sum(float(v) for v in table[1][1:]) - 1) < 1e-4
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["train", "irs"], "mlplab: error: unknown dataset 'irs'; valid names are: disc_ring"),
+    (["train", "iris", "--layers", "12,x"],
+     "argument --layers: expected comma-separated positive widths such as 128,64, received '12,x'"),
+    (["train", "iris", "--activation", "rleu"], "argument --activation: unknown activation 'rleu'; valid: identity, relu"),
+    (["train", "iris", "--lr", "0"], "argument --lr: expected a positive number, received '0'"),
+    (["train", "iris", "--dropout", "1"], "argument --dropout: expected a number in [0, 1), received '1'"),
+    (["train", "iris", "--seeds", "3-x"], "argument --seeds: expected seeds such as 0-19 or 0,3,7, received '3-x'"),
+    (["evaluate", "missing.npz", "iris"], "mlplab: error: no model file at 'missing.npz'"),
+])
+def test_bad_arguments_exit_2_with_one_line(capsys, argv, message):
+    code, _, err = _run(capsys, *argv)
+    assert code == 2
+    assert message in err.strip().splitlines()[-1]
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_exits_cleanly_without_a_model_file(tmp_path):
+    import os
+    import signal
+    import time
+    target = tmp_path / "model.npz"
+    proc = subprocess.Popen([sys.executable, "-m", "mlplab", "train", "digits", "--epochs", "100000",
+                             "--save", str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stderr.readline().startswith("mlplab train digits")
+    time.sleep(2.5)  # data loaded, training under way
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted; nothing was saved" in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []

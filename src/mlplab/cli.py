@@ -69,8 +69,8 @@ def _cmd_demo(args) -> int:
 
 def _cmd_train(args) -> int:
     from . import nn
-    from .lab.train import TrainConfig, run_training
     from .lab.console import print_summary
+    from .lab.train import TrainConfig, run_training
 
     config = TrainConfig(
         dataset=args.dataset, layers=args.layers, activation=args.activation,

@@ -7,9 +7,9 @@ name (for ``mlplab datasets``). A path to a ``.csv`` file is a dataset too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 

@@ -84,7 +84,8 @@ def load_mnist(split: str = "train", *, directory=None, download: bool = True,
         else:
             labels = array
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
-        raise ValueError(f"{name} {split} images must be uint8 n x 28 x 28; found {images.dtype} {images.shape}")
+        raise ValueError(f"{name} {split} images must be uint8 n x 28 x 28; "
+                         f"found {images.dtype} {images.shape}")
     if labels.shape != images.shape[:1]:
         raise ValueError(f"{name} {split}: {images.shape[0]} images but {labels.shape[0]} labels")
     X = images.reshape(len(images), -1) if flatten else images

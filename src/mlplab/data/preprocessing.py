@@ -23,7 +23,6 @@ import numpy as np
 from ..nn import _validate
 
 
-
 class Scaler:
     """``X' = (X - offset) / scale``; see the module docstring for the kinds."""
 
@@ -39,7 +38,7 @@ class Scaler:
         self.offset_ = None if offset is None else np.asarray(offset, dtype=np.float64)
         self.scale_ = None if scale is None else np.asarray(scale, dtype=np.float64)
 
-    def fit(self, X) -> "Scaler":
+    def fit(self, X) -> Scaler:
         from sklearn import preprocessing as skp
 
         X = _validate.finite_array("X", X, min_ndim=2).reshape(-1, np.shape(X)[-1])
@@ -79,7 +78,7 @@ class Scaler:
                 "scale": None if self.scale_ is None else self.scale_.tolist()}
 
     @classmethod
-    def from_config(cls, cfg: dict) -> "Scaler":
+    def from_config(cls, cfg: dict) -> Scaler:
         return cls(cfg["kind"], tuple(cfg.get("feature_range", (0, 1))), cfg.get("offset"),
                    cfg.get("scale"))
 

@@ -8,7 +8,6 @@ import sys
 
 import numpy as np
 
-from .. import nn
 from ..data import catalog
 from ..data.preprocessing import Scaler
 from ..data.tables import read_csv
@@ -112,7 +111,8 @@ def write_predictions(model, path, out) -> int:
             proba = np.concatenate([1 - proba, proba], axis=-1)
         header = ["prediction"] + [f"p_{c}" for c in classes]
         rows = [[classes[int(np.argmax(p))]] + [f"{v:.6f}" for v in p] for p in proba]
-    stream = open(out, "w", newline="") if isinstance(out, (str, bytes)) or hasattr(out, "__fspath__") else out
+    is_path = isinstance(out, (str, bytes)) or hasattr(out, "__fspath__")
+    stream = open(out, "w", newline="") if is_path else out
     try:
         writer = csv.writer(stream)
         writer.writerow(header)
