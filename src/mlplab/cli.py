@@ -12,7 +12,7 @@ EPILOG_TRAIN = """examples:
   mlplab train disc_ring --layers 4,4 --seeds 0-19 --epochs 300 --lr 0.05 --batch-size 300
   MLPLAB_DATA=../shared/data mlplab train mnist --layers 128,64 --epochs 5 --save mnist.npz
 
-  MNIST to >= 98% test accuracy in about a minute on 2 cores (98.2% measured):
+  MNIST to >= 98% test accuracy in about half a minute on 2 cores (98.5% measured, 31 s):
   mlplab train mnist --layers 512,256 --dropout 0.2 --batch-size 128 --epochs 15 \\
       --schedule cosine --save mnist.npz
 """
@@ -179,8 +179,10 @@ def _add_train(sub):
                        epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("dataset", help="a dataset name (mlplab datasets) or a CSV file path")
     p.add_argument("--layers", type=_layers, default=(32, 32), help="hidden widths (default 32,32)")
-    p.add_argument("--activation", type=_choice(activations.names, "activation"), default="relu")
-    p.add_argument("--optimizer", type=_choice(optimizers.names, "optimizer"), default="adam")
+    p.add_argument("--activation", type=_choice(activations.names, "activation"), default="relu",
+                   help="hidden activation (default relu; see mlplab info)")
+    p.add_argument("--optimizer", type=_choice(optimizers.names, "optimizer"), default="adam",
+                   help="default adam: " + ", ".join(optimizers.names()))
     p.add_argument("--lr", type=_positive_float, default=1e-3, help="learning rate (default 1e-3)")
     p.add_argument("--batch-size", type=_positive_int, default=64, help="default 64")
     p.add_argument("--epochs", type=_positive_int, default=10, help="default 10")
@@ -190,7 +192,8 @@ def _add_train(sub):
     group.add_argument("--seeds", type=_seeds, help="train these seeds at once, e.g. 0-19")
     p.add_argument("--loss", type=_choice(losses.names, "loss"),
                    help="default cross_entropy (mse for regression)")
-    p.add_argument("--init", type=_choice(initializers.names, "initializer"), default="he_normal")
+    p.add_argument("--init", type=_choice(initializers.names, "initializer"), default="he_normal",
+                   help="weight initializer (default he_normal; see mlplab info)")
     p.add_argument("--dropout", type=_fraction, default=0.0, help="drop probability (default 0)")
     p.add_argument("--batchnorm", action="store_true", help="batch norm after each hidden layer")
     p.add_argument("--l2", type=_nonnegative_float, default=0.0, help="L2 penalty on weights")
