@@ -24,14 +24,25 @@ def test_info_lists_every_registry(capsys):
         assert name in line
 
 
-def test_demo_trains_and_reports(capsys):
-    assert main(["demo", "--epochs", "60", "--every", "20"]) == 0
+def test_demo_trains_and_reports(capsys, tmp_path):
+    report = tmp_path / "demo.html"
+    assert main(["demo", "--epochs", "60", "--every", "20", "--report", str(report)]) == 0
     lines = capsys.readouterr().out.splitlines()
     progress = [row for row in lines if row.startswith("epoch")]
     assert [row.split()[1] for row in progress] == ["20/60", "40/60", "60/60"]
     losses = [float(row.split("loss")[1].split()[0]) for row in progress]
     assert losses[0] > losses[-1]
-    assert lines[-1].startswith("final: loss")
+    assert lines[-2].startswith("final: loss") and lines[-1] == f"report         {report}"
+    page = report.read_text()
+    assert "Decision boundary" in page and "mlplab-player" in page
+    assert "http://" not in page and "https://" not in page
+
+
+def test_demo_without_report(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--epochs", "5", "--no-report"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("final: loss")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_argument_exits_2_with_one_line(capsys):

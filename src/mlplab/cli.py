@@ -51,20 +51,40 @@ def _cmd_datasets(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    import numpy as np
+    from . import nn
+    from .lab.train import TrainConfig, run_training
 
-    from . import data, nn
-
-    X, y = data.disc_ring(seed=args.seed)
-    net = nn.mlp([2, 8, 8, 2], activation="relu", seed=args.seed)
-    print(f"demo: a 2-8-8-2 ReLU network learns disc-and-ring ({len(X)} points) "
+    config = TrainConfig(dataset="disc_ring", layers=(8, 8), lr=args.lr, epochs=args.epochs,
+                         batch_size=300, seeds=(args.seed,), val_split=0.0)
+    print(f"demo: a 2-8-8-2 ReLU network learns disc-and-ring (240 training points, 60 test) "
           f"with Adam, lr {args.lr}, seed {args.seed}")
-    history = nn.fit(net, X, y, loss="cross_entropy", optimizer="adam", lr=args.lr,
-                     epochs=args.epochs, seed=args.seed,
-                     callbacks=[nn.ProgressBar(stream=sys.stdout, every=args.every, live=False)])
-    acc = float(np.mean(net.predict(X) == y))
-    print(f"final: loss {float(history.loss[-1]):.4f}, training accuracy {acc:.1%}")
+    result = run_training(config, record=args.report is not None,
+                          callbacks=[nn.ProgressBar(stream=sys.stdout, every=args.every, live=False)])
+    test = result.figures["test"]
+    print(f"final: loss {float(result.history.loss[-1]):.4f}, "
+          f"test accuracy {float(test['accuracy']):.1%}")
+    _write_outputs(result, args)
     return 0
+
+
+def _write_outputs(result, args):
+    """The report and the animation a command was asked for."""
+    if getattr(args, "report", None):
+        from .lab.report import write_report
+
+        print(f"report         {write_report(result, args.report)}")
+    if getattr(args, "animate", None):
+        from .viz import TrainingAnimation
+
+        rec = result.recorders.get("boundary")
+        if rec is None:
+            raise ValueError(f"--animate needs 2-D classification data; {result.dataset.name!r} "
+                             f"has {result.dataset.n_features} features")
+        ds = result.dataset
+        anim = TrainingAnimation(rec, result.history, ds.X_train, ds.y_train, classes=ds.classes,
+                                 title=f"{result.config.activation} "
+                                       f"{'-'.join(map(str, result.config.layers))}")
+        print(f"animation      {anim.save(args.animate)}")
 
 
 def _cmd_train(args) -> int:
@@ -79,12 +99,16 @@ def _cmd_train(args) -> int:
         batchnorm=args.batchnorm, l2=args.l2, clip_norm=args.clip_norm, schedule=args.schedule,
         val_split=args.val_split, test_size=args.test_size)
     print(config.command(), file=sys.stderr)
+    if args.animate and not args.animate.lower().endswith((".gif", ".mp4", ".html")):
+        raise ValueError(f"--animate must end in .gif, .mp4 or .html; received {args.animate!r}")
     every = max(1, args.epochs // 20)
-    result = run_training(config, callbacks=[nn.ProgressBar(stream=sys.stderr, every=every)])
+    result = run_training(config, callbacks=[nn.ProgressBar(stream=sys.stderr, every=every)],
+                          record=bool(args.report or args.animate))
     print_summary(result, sys.stdout)
     if args.save:
         path = nn.save(result.model, args.save, meta=result.meta())
         print(f"saved          {path}")
+    _write_outputs(result, args)
     return 0
 
 
@@ -204,6 +228,9 @@ def _add_train(sub):
     p.add_argument("--test-size", type=_number(float, lambda v: 0 < v < 1, "a number in (0, 1)"),
                    default=0.2, help="test fraction for datasets without a test split (default 0.2)")
     p.add_argument("--save", metavar="MODEL.npz", help="write the trained model here")
+    p.add_argument("--report", metavar="RUN.html", help="write a self-contained HTML report")
+    p.add_argument("--animate", metavar="OUT.gif",
+                   help="write the training animation (.gif, .mp4 or .html; 2-D data)")
     p.set_defaults(run=_cmd_train)
 
 
@@ -224,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lr", type=_positive_float, default=0.01, help="learning rate (default 0.01)")
     demo.add_argument("--seed", type=_nonnegative_int, default=0, help="seed (default 0)")
     demo.add_argument("--every", type=_positive_int, default=30, help="print every N epochs (default 30)")
+    demo.add_argument("--report", metavar="RUN.html", default="mlplab-demo.html",
+                      help="where to write the HTML report (default mlplab-demo.html)")
+    demo.add_argument("--no-report", dest="report", action="store_const", const=None,
+                      help="do not write a report")
+    demo.add_argument("--animate", metavar="OUT.gif", help="also write the animation")
     demo.set_defaults(run=_cmd_demo)
 
     _add_train(sub)

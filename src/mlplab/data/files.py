@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from ..nn._atomic import atomic_file
 
 
 class DataNotFoundError(FileNotFoundError):
@@ -77,34 +78,27 @@ def download(url: str, dest, md5: str | None = None, *, progress=True, timeout: 
     right. On any failure the temporary file is removed and ``dest`` is untouched.
     """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     stream = sys.stderr if progress is True else progress or None
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
-            total = int(response.headers.get("Content-Length") or 0)
-            done, last = 0, 0.0
-            digest = hashlib.md5()
-            while True:
-                block = response.read(1 << 16)
-                if not block:
-                    break
-                out.write(block)
-                digest.update(block)
-                done += len(block)
-                if stream and time.monotonic() - last > 0.2:
-                    last = time.monotonic()
-                    _report(stream, dest.name, done, total)
+    with atomic_file(dest) as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        total = int(response.headers.get("Content-Length") or 0)
+        done, last = 0, 0.0
+        digest = hashlib.md5()
+        while True:
+            block = response.read(1 << 16)
+            if not block:
+                break
+            out.write(block)
+            digest.update(block)
+            done += len(block)
+            if stream and time.monotonic() - last > 0.2:
+                last = time.monotonic()
+                _report(stream, dest.name, done, total)
         if stream:
             _report(stream, dest.name, done, total, end="\n")
         if total and done != total:
             raise OSError(f"download of {url} stopped at {done} of {total} bytes")
         if md5 is not None and digest.hexdigest() != md5:
             raise OSError(f"download of {url} has md5 {digest.hexdigest()}, expected {md5}")
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return dest
 
 

@@ -12,6 +12,7 @@ from ..data import catalog
 from ..data.preprocessing import Scaler
 from ..data.tables import read_csv
 from ..nn import metrics
+from ..nn._atomic import atomic_file
 from .train import alive_units
 
 
@@ -111,13 +112,15 @@ def write_predictions(model, path, out) -> int:
             proba = np.concatenate([1 - proba, proba], axis=-1)
         header = ["prediction"] + [f"p_{c}" for c in classes]
         rows = [[classes[int(np.argmax(p))]] + [f"{v:.6f}" for v in p] for p in proba]
-    is_path = isinstance(out, (str, bytes)) or hasattr(out, "__fspath__")
-    stream = open(out, "w", newline="") if is_path else out
-    try:
-        writer = csv.writer(stream)
-        writer.writerow(header)
-        writer.writerows(rows)
-    finally:
-        if stream is not out:
-            stream.close()
+    if isinstance(out, (str, bytes)) or hasattr(out, "__fspath__"):
+        with atomic_file(out, "w", newline="") as f:
+            _write_rows(f, header, rows)
+    else:
+        _write_rows(out, header, rows)
     return len(rows)
+
+
+def _write_rows(stream, header, rows):
+    writer = csv.writer(stream)
+    writer.writerow(header)
+    writer.writerows(rows)

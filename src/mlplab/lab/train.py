@@ -83,6 +83,7 @@ class TrainResult:
     dataset: catalog.Dataset
     figures: dict = field(default_factory=dict)   # split -> {"loss": ..., "accuracy": ...}
     seconds: float = 0.0
+    recorders: dict = field(default_factory=dict)  # "boundary", "weights" when recorded
 
     def meta(self) -> dict:
         """What a saved model carries to be used again (``mlplab evaluate/predict``)."""
@@ -118,8 +119,28 @@ def measure(model, loss, X, y, task) -> dict:
     return figures
 
 
-def run_training(config: TrainConfig, callbacks=(), data_options=None) -> TrainResult:
-    """Load, scale, build, train and measure (see the module docstring)."""
+def _recorders(config, ds, X_raw):
+    """Recorders for pictures: the boundary film for 2-D classification, the weights
+    of small networks; at most about 100 frames each."""
+    from ..nn.recorders import BoundaryRecorder, Grid, WeightRecorder
+
+    every = max(1, config.epochs // 100)
+    out = {}
+    if ds.n_features == 2 and ds.task == "classification":
+        out["boundary"] = BoundaryRecorder(Grid.around(X_raw), every=every,
+                                           transform=ds.scaler.transform)
+    if sum(config.layers) <= 40 and ds.n_features <= 8 and ds.n_outputs <= 8:
+        out["weights"] = WeightRecorder(every=max(1, config.epochs // 50))
+    return out
+
+
+def run_training(config: TrainConfig, callbacks=(), data_options=None,
+                 record: bool = False) -> TrainResult:
+    """Load, scale, build, train and measure (see the module docstring).
+
+    With ``record``, also collect what pictures need: gradient statistics, the
+    decision-boundary film (2-D data) and weight snapshots (small networks).
+    """
     ds = catalog.load(config.dataset, seed=config.seeds[0], test_size=config.test_size,
                       **(data_options or {}))
     X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
@@ -130,18 +151,20 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None) -> TrainR
     if val_split is None:
         val_split = 0.1 if len(X_train) >= 100 else 0.0
     n_val = int(round(len(X_train) * val_split))
+    recorders = _recorders(config, ds, np.vstack([ds.X_train, ds.X_test])) if record else {}
+    watchers = [nn.NeuronStats(), *([nn.GradientStats()] if record else []), *recorders.values()]
     start = time.perf_counter()
     history = nn.fit(model, X_train, ds.y_train, loss=loss, optimizer=optimizer,
                      epochs=config.epochs, batch_size=config.batch_size,
                      validation_split=val_split, seed=config.seeds[0], l2=config.l2,
-                     callbacks=[*_schedule_callback(config), nn.NeuronStats(), *callbacks])
+                     callbacks=[*_schedule_callback(config), *watchers, *callbacks])
     seconds = time.perf_counter() - start
     n_fit = len(X_train) - n_val
     figures = {"train": measure(model, loss, X_train[:n_fit], ds.y_train[:n_fit], ds.task)}
     if n_val:
         figures["validation"] = measure(model, loss, X_train[n_fit:], ds.y_train[n_fit:], ds.task)
     figures["test"] = measure(model, loss, X_test, ds.y_test, ds.task)
-    return TrainResult(config, model, history, ds, figures, seconds)
+    return TrainResult(config, model, history, ds, figures, seconds, recorders)
 
 
 def alive_units(result: TrainResult) -> dict[int, tuple[np.ndarray, int]]:

@@ -17,12 +17,12 @@ half-loaded escapes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from ._atomic import atomic_file
 
 FORMAT = "mlplab"
 VERSION = 1
@@ -44,15 +44,8 @@ def save(model, path, meta: dict | None = None) -> Path:
     arrays = {_HEADER: np.array(header)}
     arrays.update({f"param/{name}": p for name, p, _ in model.named_parameters()})
     arrays.update({f"state/{name}": s for name, s in model.named_state()})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as f:
+        np.savez(f, **arrays)
     return path
 
 

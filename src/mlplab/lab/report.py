@@ -1,0 +1,176 @@
+"""One self-contained HTML file per run: configuration, figures, tables, diagnostics.
+
+Images are inline PNG, the animation is the offline player of
+:mod:`mlplab.viz.player`, and nothing in the page refers to the network: it opens
+the same on a plane.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import numpy as np
+
+from ..nn import metrics
+from .train import TrainResult, alive_units
+
+IMAGE_DATASETS = {"mnist": (28, 28), "fashion_mnist": (28, 28), "digits": (8, 8)}
+
+
+def _img(fig, alt: str) -> str:
+    from ..viz._style import png_bytes
+
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _cell(v, percent=False):
+    v = np.asarray(v, dtype=np.float64).ravel()
+    f = (lambda x: f"{100 * x:.2f}%") if percent else (lambda x: f"{x:.4f}")
+    return f(v[0]) if v.size == 1 else f"{f(np.median(v))} <small>[{f(v.min())}, {f(v.max())}]</small>"
+
+
+def _table(rows, head=None) -> str:
+    out = ["<table>"]
+    if head:
+        out.append("<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>")
+    out += ["<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows]
+    return "\n".join(out + ["</table>"])
+
+
+def _section(title, *parts) -> str:
+    return f"<section><h2>{html.escape(title)}</h2>{''.join(parts)}</section>"
+
+
+CSS = """
+h1 { font-size: 1.5em; margin-bottom: .2em; } h2 { font-size: 1.15em; margin-top: 1.6em;
+border-bottom: 1px solid #ddd; padding-bottom: .2em; }
+code, pre { background: #f5f5f5; padding: .1em .3em; border-radius: 3px; font-size: .92em; }
+pre { padding: .6em; overflow-x: auto; }
+table { border-collapse: collapse; margin: .5em 0; } td, th { border: 1px solid #ddd;
+padding: .25em .7em; text-align: left; font-variant-numeric: tabular-nums; }
+th { background: #fafafa; } img { max-width: 100%; display: block; margin: .4em 0; }
+small { color: #666; } .note { color: #555; }
+"""
+
+
+def build_report(result: TrainResult, title: str | None = None) -> str:
+    """The report's HTML text for a finished run (see the module docstring)."""
+    from ..viz import (
+        TrainingAnimation,
+        alive_neurons,
+        confusion_heatmap,
+        decision_boundary,
+        gradient_norms,
+        hidden_representations,
+        image_grid,
+        network_graph,
+        prediction_grid,
+        saturation,
+        training_curves,
+    )
+    from ..viz.network import NetworkAnimation
+    from ..viz.player import PAGE_CSS, player_html
+
+    cfg, ds, model, h = result.config, result.dataset, result.model, result.history
+    title = title or f"mlplab run: {ds.name}"
+    reps = len(cfg.seeds)
+    classification = ds.task == "classification"
+    second = "accuracy" if classification else "rmse"
+    parts = [f"<h1>{html.escape(title)}</h1>",
+             f"<p class='note'>reproduce with <code>{html.escape(cfg.command())}</code></p>"]
+
+    config_rows = [[k, html.escape(str(v))] for k, v in cfg.as_dict().items()]
+    config_rows.insert(1, ["network", " - ".join(map(str, [ds.n_features, *cfg.layers, ds.n_outputs]))
+                           + f" ({model.n_params} parameters per seed)"])
+    parts.append(_section("Configuration", _table(config_rows, ["setting", "value"]),
+                          f"<p class='note'>{html.escape(ds.notes)}</p>" if ds.notes else ""))
+
+    rows = [[split, _cell(f["loss"]), _cell(f[second], percent=classification)]
+            for split, f in result.figures.items()]
+    figures = [_table(rows, ["", "loss", second + (" (median [min, max] over seeds)" if reps > 1 else "")])]
+    alive = alive_units(result)
+    if alive:
+        figures.append(_table([[f"hidden layer {k}", f"{_cell(a).replace('.0000', '')} of {w}"]
+                               for k, (a, w) in alive.items()], ["alive ReLU units", "last epoch"]))
+    figures.append(f"<p class='note'>{h.epochs} epochs in {result.seconds:.2f} s</p>")
+    parts.append(_section("Results", *figures))
+    parts.append(_section("Training curves", _img(training_curves(h), "loss and accuracy curves")))
+
+    X_raw, X_test_raw = ds.X_train, ds.X_test
+    transform = ds.scaler.transform
+    if ds.n_features == 2 and classification:
+        fig = decision_boundary(model, X_raw, ds.y_train, X_test_raw if reps == 1 else None,
+                                ds.y_test if reps == 1 else None, transform=transform,
+                                classes=ds.classes)
+        items = [_img(fig, "decision boundary")]
+        rec = result.recorders.get("boundary")
+        if rec is not None:
+            anim = TrainingAnimation(rec, h, X_raw, ds.y_train, classes=ds.classes,
+                                     title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}"
+                                           + (", seed 0 of the replicas" if reps > 1 else ""))
+            items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
+        parts.append(_section("Decision boundary", *items))
+
+    if classification and reps == 1:
+        X_test = transform(X_test_raw)
+        pred = model.predict(X_test)
+        C = metrics.confusion_matrix(ds.y_test, pred, len(ds.classes))
+        items = [_img(confusion_heatmap(C, ds.classes), "confusion matrix"),
+                 f"<pre>{html.escape(metrics.classification_report(ds.y_test, pred, ds.classes))}</pre>"]
+        parts.append(_section("Test set", *items))
+        if ds.name in IMAGE_DATASETS:
+            shape = IMAGE_DATASETS[ds.name]
+            parts.append(_section(
+                "Images",
+                _img(image_grid(X_test_raw, ds.y_test, n=30, shape=shape, classes=ds.classes,
+                                title="test images", seed=0), "sample images"),
+                _img(prediction_grid(model, X_test_raw, ds.y_test, n=30, shape=shape,
+                                     classes=ds.classes, inputs=X_test), "predictions")))
+        parts.append(_section("Hidden representations",
+                              _img(hidden_representations(model, X_test, ds.y_test,
+                                                          classes=ds.classes, max_points=1500),
+                                   "hidden representations")))
+
+    diag = []
+    if any(k.startswith("alive.") for k in h.keys()):
+        success = None
+        if reps > 1 and classification:
+            success = np.asarray(result.figures["train"]["accuracy"]) > 0.95
+        diag.append(_img(alive_neurons(h, widths=list(cfg.layers), success=success), "alive units"))
+    if any(k.startswith("saturation.") for k in h.keys()):
+        diag.append(_img(saturation(h), "saturation"))
+    if any(k.startswith("grad_norm.") for k in h.keys()):
+        diag.append(_img(gradient_norms(h), "gradient norms"))
+        last = [[f"Dense layer {k.split('.')[1]}", _cell(h[k][-1]),
+                 _cell(h[k.replace('grad_norm', 'weight_norm')][-1]),
+                 _cell(h[k.replace('grad_norm', 'update_ratio')][-1])]
+                for k in h.keys() if k.startswith("grad_norm.")]
+        diag.append(_table(last, ["layer", "gradient norm", "weight norm", "update / weight"]))
+    if diag:
+        parts.append(_section("Diagnostics", *diag))
+
+    if "weights" in result.recorders:
+        names = ds.feature_names if len(ds.feature_names) <= 8 else None
+        anim = NetworkAnimation(result.recorders["weights"], input_names=names, history=h)
+        parts.append(_section("The network", _img(network_graph(model, input_names=names),
+                                                  "network graph"),
+                              player_html(list(anim.frames()), anim.labels(), fps=8,
+                                          title="weights during training")))
+
+    body = "\n".join(parts)
+    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+            f"<link rel='icon' href='data:,'><title>{html.escape(title)}</title>"
+            f"<style>{PAGE_CSS}{CSS}</style></head><body>{body}</body></html>\n")
+
+
+def write_report(result: TrainResult, path, title: str | None = None) -> Path:
+    """Write :func:`build_report` to ``path`` (atomically)."""
+    from ..nn._atomic import atomic_file
+
+    text = build_report(result, title)
+    with atomic_file(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return Path(path)

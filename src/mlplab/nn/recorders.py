@@ -1,0 +1,129 @@
+"""Callbacks that record what training looks like, for pictures drawn afterwards.
+
+Nothing re-runs training to draw it: these listen to the same event stream as the
+history and keep compact snapshots.
+
+- :class:`Grid`: a regular grid over the data's extent;
+- :class:`BoundaryRecorder`: the model's class probabilities on a grid, every
+  ``every`` epochs (and at the start), for decision-boundary pictures and
+  animations;
+- :class:`WeightRecorder`: copies of every Dense layer's weights and biases, for
+  the animated network graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate
+from .callbacks import Callback
+
+
+@dataclass(frozen=True)
+class Grid:
+    """``resolution x resolution`` points covering ``[x0, x1] x [y0, y1]``.
+
+    ``points`` is ``(resolution**2, 2)``, row-major with y growing along the rows
+    (row 0 is ``y0``), so ``values.reshape(resolution, resolution)`` is an image with
+    its origin at the lower left.
+    """
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    resolution: int = 100
+
+    @classmethod
+    def around(cls, X, resolution: int = 100, margin: float = 0.1) -> Grid:
+        """A square-ish grid around the 2-D points ``X`` (with ``margin`` of the span added)."""
+        X = np.asarray(X, dtype=np.float64).reshape(-1, np.shape(X)[-1])
+        if X.shape[-1] != 2:
+            raise ValueError(f"a grid needs 2-D inputs; received {X.shape[-1]} features")
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = margin * np.maximum(hi - lo, 1e-9)
+        lo, hi = lo - pad, hi + pad
+        return cls(float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]),
+                   _validate.positive_int("resolution", resolution))
+
+    @property
+    def axes(self) -> tuple[np.ndarray, np.ndarray]:
+        return (np.linspace(self.x0, self.x1, self.resolution),
+                np.linspace(self.y0, self.y1, self.resolution))
+
+    @property
+    def points(self) -> np.ndarray:
+        xs, ys = self.axes
+        gx, gy = np.meshgrid(xs, ys)
+        return np.column_stack([gx.ravel(), gy.ravel()]).astype(np.float32)
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.x1, self.y0, self.y1)
+
+
+class BoundaryRecorder(Callback):
+    """Record ``predict_proba`` on ``grid`` at the start and every ``every`` epochs.
+
+    ``frames`` is a float16 array ``(n_frames, *replicas, res, res, n_classes)``
+    (one output becomes two classes: 1 - p, p); ``epochs[i]`` is the number of
+    epochs done at frame i (0 = before training). A ``transform`` (e.g. the
+    scaler the network was trained with) maps grid points to network inputs.
+    """
+
+    def __init__(self, grid: Grid, every: int = 1, transform=None):
+        self.grid = grid
+        self.every = _validate.positive_int("every", every)
+        self.transform = transform
+        self._inputs = grid.points if transform is None else transform(grid.points)
+        self.frames: list[np.ndarray] = []
+        self.epochs: list[int] = []
+
+    def snapshot(self, model) -> np.ndarray:
+        proba = model.predict_proba(self._inputs)
+        if proba.shape[-1] == 1:
+            proba = np.concatenate([1 - proba, proba], axis=-1)
+        r = self.grid.resolution
+        return proba.reshape(*proba.shape[:-2], r, r, proba.shape[-1]).astype(np.float16)
+
+    def on_train_begin(self, run):
+        if not self.frames:  # a second fit continues the same film
+            self.frames.append(self.snapshot(run.model))
+            self.epochs.append(0)
+        self._offset = self.epochs[-1]
+
+    def on_epoch_end(self, run, epoch, logs):
+        if (epoch + 1) % self.every == 0 or epoch + 1 == run.epochs or run.stop_training:
+            self.frames.append(self.snapshot(run.model))
+            self.epochs.append(self._offset + epoch + 1)
+
+    @property
+    def film(self) -> np.ndarray:
+        return np.stack(self.frames)
+
+
+class WeightRecorder(Callback):
+    """Copies of each Dense layer's ``W`` and ``b`` at the start and every ``every`` epochs."""
+
+    def __init__(self, every: int = 1):
+        self.every = _validate.positive_int("every", every)
+        self.snapshots: list[list[tuple[np.ndarray, np.ndarray]]] = []
+        self.epochs: list[int] = []
+
+    @staticmethod
+    def _take(model):
+        return [(layer.params["W"].copy(), layer.params.get("b", np.zeros((1, layer.fan_out))).copy())
+                for layer in model.dense_layers]
+
+    def on_train_begin(self, run):
+        if not self.snapshots:
+            self.snapshots.append(self._take(run.model))
+            self.epochs.append(0)
+        self._offset = self.epochs[-1]
+
+    def on_epoch_end(self, run, epoch, logs):
+        if (epoch + 1) % self.every == 0 or epoch + 1 == run.epochs or run.stop_training:
+            self.snapshots.append(self._take(run.model))
+            self.epochs.append(self._offset + epoch + 1)

@@ -1,0 +1,52 @@
+"""Shared look: class colours, figures without pyplot, PNG bytes.
+
+Figures are made with ``matplotlib.figure.Figure`` and an Agg canvas, never through
+``pyplot``: no global state, no GUI backend, safe in threads and on servers.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+#: class 0 red and class 1 blue, as in the lessons; then the tab10 palette
+CLASS_COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf"]
+GOOD, BAD = "#2e8b3a", "#c0392b"
+
+
+def class_color(k: int) -> str:
+    return CLASS_COLORS[k % len(CLASS_COLORS)]
+
+
+def class_rgb(n_classes: int) -> np.ndarray:
+    """``(n_classes, 3)`` floats in [0, 1]."""
+    return np.array([to_rgb(class_color(k)) for k in range(n_classes)])
+
+
+def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def save(fig: Figure, path, dpi: int | None = None):
+    """Write ``fig`` to ``path`` (format from the suffix: .png, .svg, .pdf)."""
+    fig.savefig(path, dpi=dpi)
+    return path
+
+
+def rgb_array(fig: Figure) -> np.ndarray:
+    """The figure's pixels after drawing: ``(height, width, 3)`` uint8."""
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()

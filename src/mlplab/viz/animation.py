@@ -1,0 +1,200 @@
+"""The training animation: decision boundary beside the loss curve, one frame per
+recorded epoch, exported as GIF, MP4 (when ffmpeg exists) or an offline HTML player.
+
+The figure is built once; each frame swaps the field image's data and moves the
+curve's end, then the canvas is drawn and grabbed. No contourf is redrawn per
+frame (``benchmarks/animation.py`` compares this with the usual way).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from ..nn.recorders import BoundaryRecorder
+from ._style import new_figure
+from .boundary import _legend, draw_points, field_image
+from .player import player_html, standalone_page
+
+
+class FrameAnimation:
+    """Anything that yields RGB frames, with exports to GIF, MP4 and an HTML player.
+
+    Subclasses define ``frames()`` (a generator of ``(h, w, 3)`` uint8 arrays) and
+    ``labels()`` (one caption per frame).
+    """
+
+    title = ""
+
+    def frames(self):
+        raise NotImplementedError
+
+    def labels(self):
+        return None
+
+    def save_gif(self, path, fps: float = 10) -> Path:
+        """An animated GIF (Pillow; no ffmpeg needed)."""
+        from PIL import Image
+
+        images = [Image.fromarray(f).quantize(colors=255, method=Image.Quantize.FASTOCTREE)
+                  for f in self.frames()]
+        path = Path(path)
+        images[0].save(path, save_all=True, append_images=images[1:], loop=0,
+                       duration=int(round(1000 / fps)), disposal=1, optimize=False)
+        return path
+
+    def save_mp4(self, path, fps: float = 10) -> Path:
+        """An H.264 MP4 through ffmpeg (raises when ffmpeg is not installed)."""
+        ffmpeg = shutil.which("ffmpeg")
+        if ffmpeg is None:
+            raise RuntimeError("MP4 export needs ffmpeg, which is not installed here "
+                               "(apt-get install ffmpeg); export a GIF or HTML player instead")
+        frames = iter(self.frames())
+        first = next(frames)
+        h, w = first.shape[:2]
+        cmd = [ffmpeg, "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+               "-s", f"{w}x{h}", "-r", str(fps), "-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+               "-pix_fmt", "yuv420p", "-vcodec", "libx264", str(path)]
+        with subprocess.Popen(cmd, stdin=subprocess.PIPE) as proc:
+            proc.stdin.write(first.tobytes())
+            for frame in frames:
+                proc.stdin.write(frame.tobytes())
+            proc.stdin.close()
+            if proc.wait():
+                raise RuntimeError(f"ffmpeg failed with status {proc.returncode}")
+        return Path(path)
+
+    def to_html(self, fps: float = 10, fmt: str = "png") -> str:
+        """An HTML fragment that plays the animation offline."""
+        return player_html(list(self.frames()), self.labels(), fps, fmt, self.title)
+
+    def save_html(self, path, fps: float = 10) -> Path:
+        path = Path(path)
+        path.write_text(standalone_page(self.to_html(fps), self.title or "mlplab animation"),
+                        encoding="utf-8")
+        return path
+
+    def save(self, path, fps: float = 10) -> Path:
+        """Export by suffix: ``.gif``, ``.mp4`` or ``.html``."""
+        suffix = Path(path).suffix.lower()
+        writers = {".gif": self.save_gif, ".mp4": self.save_mp4, ".html": self.save_html}
+        if suffix not in writers:
+            raise ValueError(f"animation path must end in .gif, .mp4 or .html; received {str(path)!r}")
+        return writers[suffix](path, fps)
+
+
+class TrainingAnimation(FrameAnimation):
+    """Frames of a recorded training run.
+
+    Parameters
+    ----------
+    recorder : BoundaryRecorder (after ``fit``)
+    history : History of the same run
+    X, y : the training points to draw (raw, as the recorder's grid)
+    X_test, y_test : optional test points (drawn hollow)
+    replica : which replica to show when the model had replicas
+    """
+
+    def __init__(self, recorder: BoundaryRecorder, history, X, y, X_test=None, y_test=None,
+                 replica: int = 0, classes=None, title: str = "", size=(9.0, 4.0), dpi: int = 80):
+        if not recorder.frames:
+            raise ValueError("the recorder holds no frames: pass it to fit(callbacks=[...]) first")
+        film = recorder.film
+        if film.ndim == 5:
+            film = film[:, replica]
+        self.film, self.epochs, self.grid = film, list(recorder.epochs), recorder.grid
+        loss = np.asarray(history["loss"])
+        acc = np.asarray(history["accuracy"]) if "accuracy" in history else None
+        if loss.ndim == 2:
+            loss = loss[:, replica]
+            acc = None if acc is None else acc[:, replica]
+        self.loss, self.accuracy = loss, acc
+        X, y = np.asarray(X), np.asarray(y)
+        if X.ndim == 3:
+            X, y = X[replica], y[replica]
+        self.X, self.y, self.X_test, self.y_test = X, y, X_test, y_test
+        self.classes = classes or [str(k) for k in range(film.shape[-1])]
+        self.title, self.size, self.dpi = title, size, dpi
+
+    def __len__(self):
+        return len(self.film)
+
+    def _build(self):
+        fig = new_figure(*self.size, dpi=self.dpi)
+        ax, cx = fig.subplots(1, 2, width_ratios=[1.0, 1.15])
+        self._im = ax.imshow(field_image(self.film[0]), extent=self.grid.extent, origin="lower",
+                             interpolation="nearest", aspect="auto", zorder=1)
+        draw_points(ax, self.X, self.y, size=12)
+        if self.X_test is not None:
+            draw_points(ax, self.X_test, self.y_test, test=True, size=12)
+        _legend(ax, self.classes, self.X_test is not None)
+        ax.set_xlim(self.grid.x0, self.grid.x1)
+        ax.set_ylim(self.grid.y0, self.grid.y1)
+        self._title = ax.set_title("")
+        epochs = np.arange(1, len(self.loss) + 1)
+        cx.plot(epochs, self.loss, color="0.85", lw=1.5)
+        (self._line,) = cx.plot([], [], color="#333", lw=2, label="loss")
+        (self._dot,) = cx.plot([], [], "o", color="#333")
+        cx.set_xlim(0, max(len(self.loss), 1))
+        top = float(np.nanmax(self.loss[np.isfinite(self.loss)])) if np.isfinite(self.loss).any() else 1
+        cx.set_ylim(0, top * 1.05)
+        cx.set_xlabel("epoch")
+        cx.set_ylabel("loss")
+        cx.grid(alpha=0.3)
+        if self.accuracy is not None:
+            ax2 = cx.twinx()
+            ax2.plot(epochs, self.accuracy, color="#b9d7f0", lw=1.2)
+            (self._acc,) = ax2.plot([], [], color="#1f77b4", lw=1.6, label="accuracy")
+            ax2.set_ylim(0, 1.02)
+            ax2.set_ylabel("accuracy", color="#1f77b4")
+            cx.legend(handles=[self._line, self._acc], loc="center right", fontsize=8)
+        else:
+            self._acc = None
+        if self.title:
+            cx.set_title(self.title, fontsize=10)
+        return fig
+
+    def frames(self):
+        """Yield each frame as an RGB uint8 array.
+
+        The static parts (axes, ticks, the faint full curves) are drawn once and
+        kept as a background; each frame restores it and draws only the artists
+        that change (field, points on top of it, legend, curve ends, title).
+        """
+        fig = self._build()
+        canvas = fig.canvas
+        ax = self._im.axes
+        moving = [self._im, *ax.collections, ax.get_legend(), self._line, self._dot, self._title]
+        if self._acc is not None:
+            moving.append(self._acc)
+        for artist in moving:
+            artist.set_animated(True)
+        canvas.draw()
+        fig.set_layout_engine("none")  # the layout is fixed now; keep it from re-running
+        background = canvas.copy_from_bbox(fig.bbox)
+        for proba, done in zip(self.film, self.epochs):
+            self._update(proba, done)
+            canvas.restore_region(background)
+            for artist in moving:
+                fig.draw_artist(artist)
+            yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+    def _update(self, proba, done):
+        self._im.set_data(field_image(proba))
+        x = np.arange(1, done + 1)
+        self._line.set_data(x, self.loss[:done])
+        self._dot.set_data(x[-1:], self.loss[done - 1:done])
+        if self._acc is not None:
+            self._acc.set_data(x, self.accuracy[:done])
+        text = f"epoch {done}"
+        if done:
+            text += f"   loss {self.loss[done - 1]:.4f}"
+            if self.accuracy is not None:
+                text += f"   accuracy {100 * self.accuracy[done - 1]:.1f}%"
+        self._title.set_text(text)
+
+    def labels(self):
+        return [f"epoch {e}" for e in self.epochs]

@@ -1,0 +1,145 @@
+"""The network as a graph: neurons as nodes, weights as edges.
+
+Edge colour is the weight's sign (blue positive, red negative) and its width grows
+with |w| (relative to the largest weight shown); each neuron's fill shows its bias
+the same way. :class:`NetworkAnimation` replays a :class:`WeightRecorder`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
+
+from ._style import new_figure
+from .animation import FrameAnimation
+
+POSITIVE, NEGATIVE = "#1f77b4", "#d62728"
+MAX_WIDTH = 6.0
+
+
+def layout(sizes) -> list[np.ndarray]:
+    """Node positions per layer: layer i at x = i, its units spread on y in [-1, 1]."""
+    out = []
+    for i, n in enumerate(sizes):
+        y = np.linspace(1, -1, n) * (min(1.0, (n - 1) / 6) if n > 1 else 0)
+        out.append(np.column_stack([np.full(n, float(i)), y]))
+    return out
+
+
+def edge_style(weights, scale=None):
+    """``(colors (E, 4), widths (E,))`` for the flattened weights of every layer,
+    in the order layer by layer, then input unit, then output unit."""
+    flat = np.concatenate([np.asarray(W, dtype=np.float64).ravel() for W in weights])
+    scale = scale or (np.abs(flat).max() or 1.0)
+    colors = np.array([to_rgba(POSITIVE if w >= 0 else NEGATIVE) for w in flat])
+    widths = 0.3 + (MAX_WIDTH - 0.3) * np.abs(flat) / scale
+    return colors, np.minimum(widths, MAX_WIDTH)
+
+
+def _segments(pos):
+    segs = []
+    for a, b in zip(pos[:-1], pos[1:]):
+        for i in range(len(a)):
+            for j in range(len(b)):
+                segs.append([a[i], b[j]])
+    return np.array(segs)
+
+
+def _bias_colors(biases, scale):
+    out = [(1, 1, 1, 1)]  # placeholder, replaced per layer below
+    out = []
+    for b in biases:
+        for v in np.asarray(b, dtype=np.float64).ravel():
+            base = np.array(to_rgba(POSITIVE if v >= 0 else NEGATIVE))
+            alpha = min(1.0, abs(v) / scale)
+            out.append(1 - alpha * (1 - base))
+    return np.array(out)
+
+
+def _weights_of(model_or_weights, replica=0):
+    if hasattr(model_or_weights, "dense_layers"):
+        pairs = [(layer.params["W"], layer.params.get("b", np.zeros((1, layer.fan_out))))
+                 for layer in model_or_weights.dense_layers]
+    else:
+        pairs = model_or_weights
+    out = []
+    for W, b in pairs:
+        if W.ndim == 3:
+            W, b = W[replica], b[replica]
+        out.append((np.asarray(W), np.asarray(b)))
+    return out
+
+
+class _Graph:
+    def __init__(self, ax, pairs, input_names=None):
+        sizes = [pairs[0][0].shape[0]] + [W.shape[1] for W, _ in pairs]
+        self.pos = layout(sizes)
+        self.edges = LineCollection(_segments(self.pos), zorder=1)
+        ax.add_collection(self.edges)
+        hidden = np.vstack(self.pos[1:])
+        ax.scatter(*self.pos[0].T, s=260, c="white", edgecolors="0.2", linewidths=1.2, zorder=2)
+        self.nodes = ax.scatter(*hidden.T, s=260, c="white", edgecolors="0.2", linewidths=1.2,
+                                zorder=2)
+        for k, (x, y) in enumerate(self.pos[0]):
+            name = input_names[k] if input_names else f"x{k + 1}"
+            ax.text(x - 0.12, y, name, ha="right", va="center", fontsize=9)
+        ax.set_xlim(-0.6, len(sizes) - 0.5)
+        ax.set_ylim(-1.25, 1.25)
+        ax.axis("off")
+        self.update(pairs)
+
+    def update(self, pairs):
+        weights = [W for W, _ in pairs]
+        scale = max(np.abs(np.concatenate([w.ravel() for w in weights])).max(), 1e-12)
+        colors, widths = edge_style(weights, scale)
+        self.edges.set_color(colors)
+        self.edges.set_linewidths(widths)
+        self.nodes.set_facecolors(_bias_colors([b for _, b in pairs], scale))
+        self.scale = scale
+
+
+def network_graph(model_or_weights, replica: int = 0, input_names=None, title=None):
+    """Draw a network (an mlplab model, or a list of ``(W, b)``) as a graph.
+
+    The returned figure's first axes holds the edges as ``axes.collections[0]``
+    (a LineCollection), in the order of :func:`edge_style`.
+    """
+    pairs = _weights_of(model_or_weights, replica)
+    fig = new_figure(1.6 * (len(pairs) + 1) + 1.0, 3.8)
+    ax = fig.add_subplot()
+    graph = _Graph(ax, pairs, input_names)
+    ax.set_title(title or f"weights: blue +, red -, width ~ |w| (largest {graph.scale:.2f}); "
+                 "fill: bias", fontsize=9)
+    return fig
+
+
+class NetworkAnimation(FrameAnimation):
+    """The graph's weights changing over training, from a WeightRecorder."""
+
+    def __init__(self, recorder, replica: int = 0, input_names=None, history=None):
+        if not recorder.snapshots:
+            raise ValueError("the recorder holds no snapshots: pass it to fit(callbacks=[...]) first")
+        self.snaps = [_weights_of(s, replica) for s in recorder.snapshots]
+        self.epochs = list(recorder.epochs)
+        self.input_names = input_names
+        loss = None if history is None else np.asarray(history["loss"])
+        self.loss = None if loss is None else loss.reshape(len(loss), -1)[:, replica]
+        self.title = "weights during training"
+
+    def labels(self):
+        return [f"epoch {e}" for e in self.epochs]
+
+    def frames(self):
+        fig = new_figure(1.6 * (len(self.snaps[0]) + 1) + 1.0, 3.8, dpi=80)
+        ax = fig.add_subplot()
+        graph = _Graph(ax, self.snaps[0], self.input_names)
+        title = ax.set_title("", fontsize=9)
+        for snap, epoch in zip(self.snaps, self.epochs):
+            graph.update(snap)
+            text = f"epoch {epoch}"
+            if self.loss is not None and epoch:
+                text += f"   loss {self.loss[epoch - 1]:.4f}"
+            title.set_text(text + f"   (largest |w| {graph.scale:.2f})")
+            fig.canvas.draw()
+            yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
