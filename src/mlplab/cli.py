@@ -67,6 +67,18 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _check_animatable(args):
+    """Refuse ``--animate`` before training when it cannot be honoured."""
+    from .data import catalog
+
+    if not args.animate.lower().endswith((".gif", ".mp4", ".html")):
+        raise ValueError(f"--animate must end in .gif, .mp4 or .html; received {args.animate!r}")
+    entry = catalog.ENTRIES.get(args.dataset)
+    if entry is not None and (entry.shape[1] != 2 or entry.shape[2] is None):
+        raise ValueError(f"--animate needs 2-D classification data; {args.dataset!r} has "
+                         f"{entry.shape[1]} features" + ("" if entry.shape[2] else " (regression)"))
+
+
 def _write_outputs(result, args):
     """The report and the animation a command was asked for."""
     if getattr(args, "report", None):
@@ -99,8 +111,8 @@ def _cmd_train(args) -> int:
         batchnorm=args.batchnorm, l2=args.l2, clip_norm=args.clip_norm, schedule=args.schedule,
         val_split=args.val_split, test_size=args.test_size)
     print(config.command(), file=sys.stderr)
-    if args.animate and not args.animate.lower().endswith((".gif", ".mp4", ".html")):
-        raise ValueError(f"--animate must end in .gif, .mp4 or .html; received {args.animate!r}")
+    if args.animate:
+        _check_animatable(args)
     every = max(1, args.epochs // 20)
     result = run_training(config, callbacks=[nn.ProgressBar(stream=sys.stderr, every=every)],
                           record=bool(args.report or args.animate))

@@ -49,7 +49,7 @@ def prediction_grid(model, X, y, n: int = 25, shape=None, classes=None, inputs=N
     rng = np.random.default_rng(seed)
     n_wrong = min(len(wrong), n // 2)
     pick = list(rng.choice(wrong, n_wrong, replace=False)) if n_wrong else []
-    right = np.setdiff1d(np.arange(len(X)), pick)
+    right = np.flatnonzero(pred == y)
     pick += list(rng.choice(right, min(n - n_wrong, len(right)), replace=False))
     pick = np.array(pick)
     images = _as_images(X[pick], shape)

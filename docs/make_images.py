@@ -1,0 +1,52 @@
+"""Draw the pictures shown in the README (run from the repository root).
+
+    MLPLAB_DATA=../shared/data python docs/make_images.py
+"""
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+import mlplab
+from mlplab import viz
+from mlplab.data import disc_ring, load_mnist, per_seed
+from mlplab.nn import NeuronStats
+from mlplab.nn.recorders import BoundaryRecorder, Grid
+
+OUT = Path(__file__).parent / "images"
+
+
+def animation_frame():
+    X, y = disc_ring(seed=0)
+    net = mlplab.mlp([2, 8, 8, 2], seed=0)
+    rec = BoundaryRecorder(Grid.around(X), every=3)
+    h = mlplab.fit(net, X, y, loss="cross_entropy", lr=0.01, epochs=300, callbacks=[rec])
+    frames = list(viz.TrainingAnimation(rec, h, X, y, title="2-8-8-2 ReLU, Adam lr 0.01").frames())
+    Image.fromarray(frames[12]).save(OUT / "training-animation-frame.png", optimize=True)
+
+
+def seeds_grid():
+    X, y = per_seed("disc_ring", range(20))
+    net = mlplab.mlp([2, 4, 4, 2], init="torch", seed=list(range(20)))
+    mlplab.fit(net, X, y, loss="cross_entropy", lr=0.05, epochs=300, callbacks=[NeuronStats()])
+    viz.decision_boundary(net, X, y).savefig(OUT / "twenty-seeds.png", dpi=70)
+
+
+def mnist_predictions():
+    X, y = load_mnist("train")
+    Xt, yt = load_mnist("test")
+    raw, _ = load_mnist("test", dtype="uint8")
+    net = mlplab.mlp([784, 128, 64, 10], seed=0)
+    mlplab.fit(net, X, y, loss="cross_entropy", lr=1e-3, epochs=3, batch_size=64)
+    viz.prediction_grid(net, raw, yt, n=24, inputs=Xt, seed=1).savefig(
+        OUT / "mnist-predictions.png", dpi=70)
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    animation_frame()
+    seeds_grid()
+    mnist_predictions()
+    for p in sorted(OUT.glob("*.png")):
+        print(p, p.stat().st_size // 1024, "KB", np.asarray(Image.open(p)).shape)
