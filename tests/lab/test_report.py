@@ -1,6 +1,5 @@
 import re
 
-import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib", reason="matplotlib is not installed (the 'viz' extra)")
