@@ -9,21 +9,27 @@ small arrays, so the engine uses these helpers on its hot paths.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 
-@lru_cache(maxsize=64)
+_ONES: dict = {}
+
+
 def _ones(shape, dtype) -> np.ndarray:
-    ones = np.ones(shape, dtype=dtype)
-    ones.flags.writeable = False
+    """A cached read-only array of ones (a dict lookup: this is on every step's path)."""
+    key = (shape, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) > 256:
+            _ONES.clear()
+        ones = _ONES[key] = np.ones(shape, dtype=dtype)
+        ones.flags.writeable = False
     return ones
 
 
 def ones_row(a: np.ndarray) -> np.ndarray:
     """A read-only ``(1, n)`` row of ones for ``a`` shaped ``(..., n, k)``."""
-    return _ones((1, a.shape[-2]), a.dtype.str)
+    return _ones((1, a.shape[-2]), a.dtype)
 
 
 def sum_rows(a: np.ndarray) -> np.ndarray:
@@ -33,7 +39,7 @@ def sum_rows(a: np.ndarray) -> np.ndarray:
 
 def sum_last(a: np.ndarray) -> np.ndarray:
     """Sum over the last axis, keeping it: ``(..., n, k) -> (..., n, 1)``."""
-    return np.matmul(a, _ones((a.shape[-1], 1), a.dtype.str))
+    return np.matmul(a, _ones((a.shape[-1], 1), a.dtype))
 
 
 def max_last(a: np.ndarray) -> np.ndarray:

@@ -62,16 +62,15 @@ def _relative_error(a, n):
 
 def _numeric(f, arr, h):
     """Central differences of scalar ``f()`` with respect to ``arr`` (perturbed in place)."""
-    grad = np.zeros_like(arr)
-    flat, gflat = arr.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
+    grad = np.zeros(arr.shape)
+    for i in np.ndindex(arr.shape):  # indexing arr itself: it may be a strided view
+        old = arr[i]
+        arr[i] = old + h
         up = f()
-        flat[i] = old - h
+        arr[i] = old - h
         down = f()
-        flat[i] = old
-        gflat[i] = (up - down) / (2 * h)
+        arr[i] = old
+        grad[i] = (up - down) / (2 * h)
     return grad
 
 
@@ -81,6 +80,8 @@ def _layers_of(obj):
 
 def _to_float64(obj):
     obj = copy.deepcopy(obj)
+    if hasattr(obj, "astype"):
+        return obj.astype(np.float64)
     for layer in _layers_of(obj):
         for d in (layer.params, layer.state):
             for k in d:

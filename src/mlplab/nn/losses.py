@@ -62,7 +62,7 @@ registry = Registry("loss", Loss)
 
 def _mean(a):
     """Mean over the last two axes: one number per replica."""
-    return a.mean(axis=(-2, -1))
+    return np.add.reduce(a, axis=(-2, -1)) * (1.0 / (a.shape[-2] * a.shape[-1]))
 
 
 def _n_elements(pred):
@@ -175,7 +175,7 @@ def _softmax(z):
 
 def _sum_classes_mean_samples(a):
     """sum over classes, mean over samples: one number per replica."""
-    return a.mean(axis=(-2, -1)) * a.shape[-1]
+    return np.add.reduce(a, axis=(-2, -1)) * (1.0 / a.shape[-2])
 
 
 def class_targets(target: np.ndarray, n_classes: int, dtype) -> np.ndarray:

@@ -41,6 +41,7 @@ class Sequential:
         if not dense:
             raise ValueError("layers must include at least one Dense layer")
         self._n_inputs = dense[0].fan_in
+        self._dtype = dense[0].params["W"].dtype
         self.meta: dict = {}  # free-form, saved with the model (dataset, classes, scaler)
         self._flat = None
         self._flatten()
@@ -54,8 +55,8 @@ class Sequential:
                 f"X must have {n_in} features (last axis) for this network; "
                 f"received shape {x.shape}"
             )
-        if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
+        if x.dtype != self._dtype:
+            x = x.astype(self._dtype)
         for layer in self.layers:
             x = layer.forward(x, training)
         return x
@@ -78,6 +79,19 @@ class Sequential:
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray | None]]:
         """``(param, grad)`` pairs in a fixed order (what optimizers take)."""
         return [(p, layer.grads.get(k)) for layer in self.layers for k, p in layer.params.items()]
+
+    def astype(self, dtype) -> "Sequential":
+        """Cast every parameter and state array to ``dtype`` (in place); returns self."""
+        dtype = np.dtype(dtype)
+        for layer in self.layers:
+            for d in (layer.params, layer.grads, layer.state):
+                for k in d:
+                    d[k] = d[k].astype(dtype)
+            if hasattr(layer, "dtype"):
+                layer.dtype = dtype
+        self._dtype = dtype
+        self._flatten()
+        return self
 
     def flat_parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """All parameters as one ``(param, grad)`` pair of flat buffers.
