@@ -108,8 +108,9 @@ def _cmd_train(args) -> int:
         dataset=args.dataset, layers=args.layers, activation=args.activation,
         optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
         seeds=_seed_list(args), loss=args.loss, init=args.init, dropout=args.dropout,
-        batchnorm=args.batchnorm, l2=args.l2, clip_norm=args.clip_norm, schedule=args.schedule,
-        val_split=args.val_split, test_size=args.test_size)
+        batchnorm=args.batchnorm, l1=args.l1, l2=args.l2, clip_norm=args.clip_norm,
+        schedule=args.schedule, val_split=args.val_split, test_size=args.test_size,
+        scale=args.scale)
     print(config.command(), file=sys.stderr)
     if args.animate:
         _check_animatable(args)
@@ -121,6 +122,17 @@ def _cmd_train(args) -> int:
         path = nn.save(result.model, args.save, meta=result.meta())
         print(f"saved          {path}")
     _write_outputs(result, args)
+    return 0
+
+
+def _cmd_playground(args) -> int:
+    try:
+        from .playground.app import serve
+    except ImportError as exc:  # fastapi / uvicorn missing
+        raise ValueError(f"the playground needs the 'playground' extra: pip install 'mlplab[playground]' "
+                         f"({exc})") from None
+    print(f"mlplab playground on http://{args.host}:{args.port}/  (Ctrl-C to stop)")
+    serve(args.host, args.port, open_browser=args.open)
     return 0
 
 
@@ -232,6 +244,7 @@ def _add_train(sub):
                    help="weight initializer (default he_normal; see mlplab info)")
     p.add_argument("--dropout", type=_fraction, default=0.0, help="drop probability (default 0)")
     p.add_argument("--batchnorm", action="store_true", help="batch norm after each hidden layer")
+    p.add_argument("--l1", type=_nonnegative_float, default=0.0, help="L1 penalty on weights")
     p.add_argument("--l2", type=_nonnegative_float, default=0.0, help="L2 penalty on weights")
     p.add_argument("--clip-norm", type=_positive_float, help="clip gradients to this global norm")
     p.add_argument("--schedule", choices=SCHEDULES, default="none",
@@ -239,6 +252,8 @@ def _add_train(sub):
     p.add_argument("--val-split", type=_fraction, help="validation fraction (default 0.1, 0 below 100 rows)")
     p.add_argument("--test-size", type=_number(float, lambda v: 0 < v < 1, "a number in (0, 1)"),
                    default=0.2, help="test fraction for datasets without a test split (default 0.2)")
+    p.add_argument("--scale", choices=("auto", "none", "zscore", "minmax", "robust"),
+                   default="auto", help="feature scaling (default: the dataset's own)")
     p.add_argument("--save", metavar="MODEL.npz", help="write the trained model here")
     p.add_argument("--report", metavar="RUN.html", help="write a self-contained HTML report")
     p.add_argument("--animate", metavar="OUT.gif",
@@ -271,6 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_cmd_demo)
 
     _add_train(sub)
+
+    pg = sub.add_parser("playground", help="start the browser playground (a local web server)")
+    pg.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    pg.add_argument("--port", type=_number(int, lambda v: 0 <= v <= 65535, "a port from 0 to 65535"),
+                    default=8000, help="default 8000")
+    pg.add_argument("--open", action="store_true", help="open the page in a browser")
+    pg.set_defaults(run=_cmd_playground)
 
     ev = sub.add_parser("evaluate", help="accuracy, confusion matrix and report of a saved model")
     ev.add_argument("model", help="a model saved by `mlplab train --save`")

@@ -112,8 +112,18 @@ def _mnist_like(name):
     return load
 
 
-def _csv(path, seed=0, test_size=0.2, label=-1, **_):
+def _csv(path, seed=0, test_size=0.2, label=-1, scale="zscore", **_):
+    """A user's table. A column named ``split`` holding ``train``/``test`` fixes the
+    split (the playground's exports use it); otherwise it is random and stratified."""
     X, labels, features = tables.read_csv(path, label=label)
+    split = None
+    if "split" in features:
+        col = features.index("split")
+        if not np.isin(X[:, col], (0, 1)).all():
+            raise ValueError(f"{path}: the 'split' column must hold 0 (train) or 1 (test)")
+        split = X[:, col].astype(bool)
+        X = np.delete(X, col, axis=1)
+        features = features[:col] + features[col + 1:]
     try:
         values = labels.astype(np.float64)
     except ValueError:
@@ -122,7 +132,11 @@ def _csv(path, seed=0, test_size=0.2, label=-1, **_):
         y, classes = values.astype(np.float32), None  # many non-integer values: regression
     else:
         y, classes = tables.encode_labels(labels)
-    return _split(Path(path).name, X, y, classes, features, "zscore", seed, test_size)
+    if split is not None:
+        scaler = Scaler(scale).fit(X[~split])
+        return Dataset(Path(path).name, X[~split], y[~split], X[split], y[split], classes,
+                       features, scaler, "split as given by the file's 'split' column")
+    return _split(Path(path).name, X, y, classes, features, scale, seed, test_size)
 
 
 ENTRIES = {e.name: e for e in [

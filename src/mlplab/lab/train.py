@@ -19,6 +19,7 @@ from ..data import catalog
 from ..nn import metrics
 
 SCHEDULES = ("none", "cosine", "step", "exponential")
+SCALES = ("auto", "none", "zscore", "minmax", "robust")
 
 
 @dataclass
@@ -37,11 +38,13 @@ class TrainConfig:
     init: str = "he_normal"
     dropout: float = 0.0
     batchnorm: bool = False
+    l1: float = 0.0
     l2: float = 0.0
     clip_norm: float | None = None
     schedule: str = "none"
     val_split: float | None = None   # None: 0.1 when the training set has >= 100 rows
     test_size: float = 0.2           # for datasets without an official test split
+    scale: str = "auto"              # auto: the dataset's own scaler
 
     def __post_init__(self):
         self.layers = tuple(int(n) for n in self.layers)
@@ -51,6 +54,8 @@ class TrainConfig:
         if self.schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; "
                              f"received schedule={self.schedule!r}")
+        if self.scale not in SCALES:
+            raise ValueError(f"scale must be one of {', '.join(SCALES)}; received scale={self.scale!r}")
 
     def command(self) -> str:
         """The ``mlplab train`` command line for this config (non-default options only)."""
@@ -143,6 +148,9 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
     """
     ds = catalog.load(config.dataset, seed=config.seeds[0], test_size=config.test_size,
                       **(data_options or {}))
+    if config.scale != "auto":
+        from ..data.preprocessing import Scaler
+        ds.scaler = Scaler(config.scale).fit(ds.X_train)
     X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
     model = build_model(config, ds.n_features, ds.n_outputs)
     loss = nn.losses.get(config.loss or ("mse" if ds.task == "regression" else "cross_entropy"))
@@ -156,7 +164,8 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
     start = time.perf_counter()
     history = nn.fit(model, X_train, ds.y_train, loss=loss, optimizer=optimizer,
                      epochs=config.epochs, batch_size=config.batch_size,
-                     validation_split=val_split, seed=config.seeds[0], l2=config.l2,
+                     validation_split=val_split, seed=config.seeds[0], l1=config.l1,
+                     l2=config.l2,
                      callbacks=[*_schedule_callback(config), *watchers, *callbacks])
     seconds = time.perf_counter() - start
     n_fit = len(X_train) - n_val

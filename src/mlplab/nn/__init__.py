@@ -4,7 +4,7 @@ Arrays are ``(..., n_samples, n_features)``; the leading axes are replicas (one
 per seed) that train together through broadcasting.
 """
 
-from . import activations, initializers, losses, optimizers, schedules
+from . import activations, initializers, losses, metrics, optimizers, schedules, training
 from .activation_layers import (
     ELU,
     GELU,

@@ -73,11 +73,14 @@ class LRScheduler(Callback):
     >>> cb = LRScheduler("cosine", t_max=100)
     """
 
-    def __init__(self, schedule, **options):
+    def __init__(self, schedule, offset: int = 0, base_lr: float | None = None, **options):
         self.schedule = schedules.get(schedule, **options)
+        self.offset = offset      # epochs already done (training continued in chunks)
+        self.base_lr = base_lr    # default: the optimizer's lr when fit starts
 
     def on_epoch_begin(self, run, epoch):
-        run.optimizer.lr = self.schedule(run.base_lr, epoch)
+        base = run.base_lr if self.base_lr is None else self.base_lr
+        run.optimizer.lr = self.schedule(base, self.offset + epoch)
 
 
 class EarlyStopping(Callback):

@@ -73,12 +73,12 @@ class Dense(Layer):
         W = self.params["W"]
         # gradients are written into the existing arrays (which may be views of
         # the network's flat gradient buffer) unless broadcasting added axes
-        self._matmul_grad("W", np.swapaxes(x, -1, -2), dy)
+        self._matmul_grad("W", x.swapaxes(-1, -2), dy)
         if self.bias:
             self._matmul_grad("b", ones_row(dy), dy)
         if not input_grad:
             return None
-        return reduce_to_shape(np.matmul(dy, np.swapaxes(W, -1, -2)), x.shape)
+        return reduce_to_shape(np.matmul(dy, W.swapaxes(-1, -2)), x.shape)
 
     def _matmul_grad(self, key, a, b):
         """grads[key] = a @ b, summed down to the parameter's shape, in place if possible."""

@@ -214,6 +214,18 @@ class Sequential:
             return (proba[..., 0] > 0.5).astype(np.int64)
         return proba.argmax(axis=-1)
 
+    def hidden_outputs(self, X) -> list[np.ndarray]:
+        """The output of each hidden layer's activation for ``X`` (inference mode)."""
+        h = self._checked(X)
+        outputs, seen, n_dense = [], 0, len(self.dense_layers)
+        for layer in self.layers:
+            h = layer.forward(h, training=False)
+            if isinstance(layer, Dense):
+                seen += 1
+            elif isinstance(layer, Activation) and seen < n_dense:
+                outputs.append(h)
+        return outputs
+
     def _checked(self, X):
         return _validate.finite_array("X", X, dtype=self.dtype)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _validate, losses, optimizers
@@ -145,22 +147,35 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
     return run.history
 
 
+#: below this many bytes the data are gathered in shuffled order once per epoch and
+#: batches are slices; above it each batch is gathered on its own (less copying)
+GATHER_ONCE_BYTES = 8 << 20
+
+
 def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
     """One pass over the data in ``order``, one optimizer step per batch; the logs."""
     model, loss, optimizer = run.model, run.loss, run.optimizer
     n, batch_size = run.n_samples, run.batch_size
-    loss_sum, correct = 0.0, 0
     flat = model.flat_parameters()
+    gather_once = batch_size < n and X.nbytes <= GATHER_ONCE_BYTES
+    if gather_once:
+        X, T = X.take(order, axis=-2), T.take(order, axis=-2)
+        labels = None if labels is None else labels.take(order, axis=-1)
+    losses, correct = [], 0
     for b, start in enumerate(range(0, n, batch_size)):
         if batch_size == n:  # full batch: no copy, order does not matter
             xb, tb, lb = X, T, labels
+        elif gather_once:
+            stop = start + batch_size
+            xb, tb = X[..., start:stop, :], T[..., start:stop, :]
+            lb = None if labels is None else labels[..., start:stop]
         else:
             idx = order[start:start + batch_size]
             xb, tb = X.take(idx, axis=-2), T.take(idx, axis=-2)
             lb = None if labels is None else labels.take(idx, axis=-1)
         out = model.forward(xb, training=True)
         batch_loss, dout = loss.value_and_grad(out, tb)
-        if not np.isfinite(batch_loss).all():
+        if not (math.isfinite(batch_loss) if batch_loss.ndim == 0 else np.isfinite(batch_loss).all()):
             raise DivergenceError(divergence_report(model, optimizer, batch_loss, run.epoch, b, xb),
                                   run.history, run.epoch)
         model.backward(dout, input_grad=False)
@@ -168,12 +183,12 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
             penalty.add_grads(model)
         optimizer.step(flat)
         size = xb.shape[-2]
-        loss_sum = loss_sum + batch_loss * size
+        losses.append(batch_loss * size)
         if lb is not None:
             correct = correct + count_correct(out, lb, loss.threshold)
         for cb in batch_listeners:
             cb.on_batch_end(run, b, {"loss": batch_loss, "size": size})
-    logs = {"loss": loss_sum / n}
+    logs = {"loss": np.sum(losses, axis=0) / n}
     if labels is not None:
         logs["accuracy"] = correct / n
     if penalty:
@@ -194,6 +209,8 @@ def evaluate(model, loss, X, T, labels, prefix="") -> dict:
 def count_correct(out: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:
     """Correct predictions per replica: argmax of ``out``, or ``out > threshold`` for one output."""
     pred = out[..., 0] > threshold if out.shape[-1] == 1 else out.argmax(axis=-1)
+    if pred.ndim == 1:
+        return np.count_nonzero(pred == labels)
     return (pred == labels).sum(axis=-1)
 
 

@@ -5,23 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..nn.activation_layers import Activation
-from ..nn.dense import Dense
 from ._style import CLASS_COLORS, new_figure
 
 
 def hidden_activations(model, X) -> list[np.ndarray]:
     """The output of every hidden activation layer for inputs ``X`` (inference mode)."""
-    out, h = [], np.asarray(X, dtype=model.dtype)
-    n_dense = len(model.dense_layers)
-    seen = 0
-    for layer in model.layers:
-        h = layer.forward(h, training=False)
-        if isinstance(layer, Dense):
-            seen += 1
-        elif isinstance(layer, Activation) and seen < n_dense:
-            out.append(h)
-    return out
+    return model.hidden_outputs(X)
 
 
 def project(H, method="pca", seed=0) -> np.ndarray:

@@ -1,0 +1,144 @@
+"""The playground's success-rate runs and exports (model, data, command, GIF)."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import numpy as np
+
+from .session import SUCCESS_SEEDS, Session
+
+
+def success_rate(s: Session, epochs=None, threshold: float = 0.95) -> dict:
+    """Train the current setup from 20 seeds at once (replicas) and report how many reach
+    ``threshold`` test accuracy (R^2 > 0.9 for regression), with thumbnails."""
+    from .. import nn
+    from .session import NEURON_GRID, NEURON_RES
+
+    c = s.config
+    epochs = int(epochs or c.epoch_limit or max(s.epoch, 200))
+    if not 1 <= epochs <= 5000:
+        raise ValueError(f"epochs must be from 1 to 5000; received {epochs}")
+    with s.lock:
+        seeds = list(range(c.seed, c.seed + SUCCESS_SEEDS))
+        n_out = s.n_classes if s.task == "classification" else 1
+        model = nn.mlp([len(c.features), *c.layers, n_out], activation=c.activations, init=c.init,
+                       seed=seeds, dropout=c.dropout, batchnorm=c.batchnorm)
+        from .config import OPTIMIZERS
+        name, options = OPTIMIZERS[c.optimizer]
+        reg = {c.regularization: c.reg_rate} if c.regularization != "none" else {}
+        start = time.perf_counter()
+        try:
+            nn.fit(model, s._inputs(s.X_train), s.y_train, loss=c.loss, epochs=epochs,
+                   optimizer=nn.optimizers.get(name, lr=c.lr, clip_norm=c.clip_norm or None, **options),
+                   batch_size=min(c.batch_size, len(s.X_train)), seed=c.seed, **reg)
+        except nn.DivergenceError as exc:
+            return {"type": "success_rate", "error": str(exc)}
+        seconds = time.perf_counter() - start
+        X_eval, y_eval = (s.X_test, s.y_test) if len(s.X_test) else (s.X_train, s.y_train)
+        if s.task == "classification":
+            score = (model.predict(s._inputs(X_eval)) == y_eval).mean(axis=-1)
+            ok = score >= threshold
+            out = model.predict_proba(s._inputs(NEURON_GRID))
+            thumbs = out[..., 1] if out.shape[-1] == 2 else out.argmax(axis=-1) / max(n_out - 1, 1)
+        else:
+            score = nn.metrics.r2_score(y_eval, model.forward(s._inputs(X_eval))[..., 0])
+            ok = score >= 0.9
+            thumbs = (np.clip(model.forward(s._inputs(NEURON_GRID))[..., 0], -1, 1) + 1) / 2
+    return {"type": "success_rate", "epochs": epochs, "seeds": seeds, "scores": np.round(score, 4).tolist(),
+            "success": ok.tolist(), "successes": int(ok.sum()), "threshold": threshold,
+            "metric": "test accuracy" if s.task == "classification" else "R^2",
+            "task": s.task, "n_classes": s.n_classes, "nres": NEURON_RES, "seconds": round(seconds, 3),
+            "thumbnails": [base64.b64encode(np.round(t * 255).astype(np.uint8).tobytes()).decode()
+                           for t in thumbs]}
+
+
+def _export_model(s: Session) -> dict:
+    """The network as an mlplab ``.npz``, with what ``mlplab evaluate`` needs to use it on
+    the exported CSV (its features are the network's inputs, unscaled)."""
+    import tempfile
+    from pathlib import Path
+
+    from .. import nn
+
+    with s.lock:
+        n = len(s.config.features)
+        meta = {"dataset": "playground-data.csv", "task": s.task,
+                "classes": [str(k) for k in range(s.n_classes)] if s.task == "classification" else None,
+                "features": list(s.config.features),
+                "scaler": {"kind": "none", "feature_range": [0, 1], "offset": [0.0] * n,
+                           "scale": [1.0] * n},
+                "command": export_command(s)["text"]}
+        with tempfile.TemporaryDirectory() as tmp:
+            data = nn.save(s.model, Path(tmp) / "m.npz", meta=meta).read_bytes()
+    return {"filename": "playground-model.npz", "data": base64.b64encode(data).decode()}
+
+
+def export_data(s: Session) -> dict:
+    """The points as CSV: the network's input features, a train/test ``split`` column
+    (0 = train) and the label; ``mlplab train`` and ``mlplab evaluate`` read it as is."""
+    with s.lock:
+        names = list(s.config.features)
+        rows = [",".join([*names, "split", "label"])]
+        for split, X, y in ((0, s.X_train, s.y_train), (1, s.X_test, s.y_test)):
+            F = s._inputs(X)
+            for f, label in zip(F, y):
+                # 9 significant digits write a float32 exactly: the CLI reads the same inputs
+                rows.append(",".join([*(f"{v:.9g}" for v in f), str(split),
+                                      f"{label:.9g}" if s.task == "regression" else str(int(label))]))
+    return {"filename": "playground-data.csv", "text": "\n".join(rows) + "\n"}
+
+
+def export_command(s: Session) -> dict:
+    """The ``mlplab train`` line that reproduces this run on the exported CSV."""
+    from ..lab.train import TrainConfig
+    c = s.config
+    name, options = {"sgd": ("sgd", {}), "adam": ("adam", {}), "rmsprop": ("rmsprop", {}),
+                     "adamw": ("adamw", {})}.get(c.optimizer, (None, None))
+    notes = []
+    if name is None:
+        name = "sgd"
+        notes.append(f"# the CLI has no {c.optimizer} switch yet: this uses plain sgd")
+    cfg = TrainConfig(dataset="playground-data.csv", layers=tuple(c.layers) or (), epochs=max(s.epoch, 1),
+                      activation=c.activations[0] if c.activations else "relu", optimizer=name,
+                      lr=c.lr, batch_size=c.batch_size, seeds=(c.seed,), init=c.init,
+                      dropout=c.dropout, batchnorm=c.batchnorm,
+                      loss=c.loss if s.task == "classification" or c.loss != "cross_entropy" else "mse",
+                      l1=c.reg_rate if c.regularization == "l1" else 0.0,
+                      l2=c.reg_rate if c.regularization == "l2" else 0.0,
+                      clip_norm=c.clip_norm or None, schedule="none", val_split=0.0, scale="none")
+    if len(set(c.activations)) > 1:
+        notes.append("# the CLI takes one hidden activation: per-layer choices are not carried over")
+    return {"text": "\n".join([*notes, cfg.command()])}
+
+
+def export_gif(s: Session) -> dict:
+    from ..nn.recorders import Grid
+    from ..viz import TrainingAnimation
+    from .datasets import DOMAIN
+
+    with s.lock:
+        if not s.film:
+            raise ValueError("nothing to animate yet: press play first")
+
+        class _Film:  # what TrainingAnimation reads from a recorder
+            frames = [p for _, p in s.film]
+            epochs = [e for e, _ in s.film]
+            grid = Grid(-DOMAIN, DOMAIN, -DOMAIN, DOMAIN, resolution=s.film[0][1].shape[0])
+            film = np.stack(frames)
+
+        curve = np.array([row[1] for row in s.curve]) if s.curve else np.zeros(1)
+        history = {"loss": curve}
+        if s.task == "classification" and s.curve:
+            history["accuracy"] = np.array([row[3] for row in s.curve])
+        y = s.y_train if s.task == "classification" else (s.y_train > 0).astype(int)
+        anim = TrainingAnimation(_Film, history, s.X_train, y, title="mlplab playground")
+        import tempfile
+        from pathlib import Path
+        with tempfile.TemporaryDirectory() as tmp:
+            data = anim.save_gif(Path(tmp) / "a.gif", fps=10).read_bytes()
+    return {"filename": "playground-training.gif", "data": base64.b64encode(data).decode()}
+
+
+EXPORTS = {"model": _export_model, "data": export_data, "command": export_command, "gif": export_gif}

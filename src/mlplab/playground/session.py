@@ -1,0 +1,384 @@
+"""One browser tab's lab: its data, its network, its training, and the frames it sees.
+
+A :class:`Session` is plain Python (no server here): the server calls its methods
+from a worker thread and sends what :meth:`Session.frame` returns. Frames are
+compact: the output map and the neurons' maps are quantised to one byte per pixel
+and base64-encoded; everything else is a few short lists.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+
+import numpy as np
+
+from .. import nn
+from . import datasets
+from .config import DATA_KEYS, LIMITS, MODEL_KEYS, OPTIMIZERS, Config, validate
+
+RES = 100          # output map resolution
+NEURON_RES = 20    # per-neuron map resolution
+SUCCESS_SEEDS = 20
+
+
+def _b64(a: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(a, dtype=np.uint8).tobytes()).decode("ascii")
+
+
+def _grid(res):
+    t = np.linspace(-datasets.DOMAIN, datasets.DOMAIN, res, dtype=np.float32)
+    gx, gy = np.meshgrid(t, t[::-1])  # row 0 at the top (y = +6), as on screen
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+GRID, NEURON_GRID = _grid(RES), _grid(NEURON_RES)
+
+
+class _EpochStats(nn.Callback):
+    """Per epoch: the test loss / accuracy (validation figures) and the gradient norm of
+    each Dense layer at the epoch's last batch (cheap enough for every epoch)."""
+
+    def __init__(self, session):
+        self.s = session
+
+    def on_epoch_end(self, run, epoch, logs):
+        s = self.s
+        s.epoch += 1
+        s.curve.append((s.epoch, float(logs["loss"]), float(logs.get("val_loss", np.nan)),
+                        float(logs.get("accuracy", np.nan)), float(logs.get("val_accuracy", np.nan))))
+        s.grad_norms = [float(np.sqrt((layer.grads["W"].astype(np.float64) ** 2).sum()))
+                        for layer in run.model.dense_layers]
+        if s.config.epoch_limit and s.epoch >= s.config.epoch_limit:
+            run.stop_training = True
+            s.status = "done"
+        if s.config.early_stopping:
+            val = logs.get("val_loss")
+            if val is not None:
+                if val < s.best_val - 1e-5:
+                    s.best_val, s.best_epoch = float(val), s.epoch
+                elif s.epoch - s.best_epoch >= 100:
+                    run.stop_training = True
+                    s.status = "done"
+                    s.warning = (f"early stopping: the test loss has not improved for 100 epochs "
+                                 f"(best {s.best_val:.4f} at epoch {s.best_epoch})")
+
+
+class Session:
+    """A playground session: ``configure``, ``train``, ``frame`` and friends."""
+
+    def __init__(self, config: dict | None = None):
+        self.lock = threading.RLock()
+        self.points: list | None = None      # drawn points [[x, y, label], ...]
+        self.csv_data = None                 # (X, y, task) from an upload
+        self.config = Config()
+        self.status = "paused"
+        self._rebuild_data()
+        self._rebuild_model()
+        if config:
+            self.configure(config)
+
+    # ------------------------------------------------------------- setup
+    def configure(self, raw: dict) -> set:
+        """Apply settings; returns which parts were rebuilt (``{"data", "model"}``)."""
+        with self.lock:
+            new = validate(raw, self.config)
+            old = self.config
+            changed = {k for k in new.as_dict() if new.as_dict()[k] != old.as_dict()[k]}
+            self.config = new
+            rebuilt = set()
+            if changed & DATA_KEYS or (new.dataset == "points" and "dataset" in changed):
+                self._rebuild_data()
+                rebuilt |= {"data", "model"}
+            if rebuilt or changed & MODEL_KEYS:
+                self._rebuild_model()
+                rebuilt.add("model")
+            else:
+                self._apply_live(changed)
+            return rebuilt
+
+    def _rebuild_data(self):
+        c = self.config
+        if c.dataset == "points":
+            pts = np.asarray(self.points or [], dtype=np.float64).reshape(-1, 3)
+            X, y = pts[:, :2].astype(np.float32), pts[:, 2]
+            task = "classification"
+            y = y.astype(np.int64)
+        elif c.dataset == "csv":
+            if self.csv_data is None:
+                raise ValueError("dataset 'csv' needs an uploaded CSV file first")
+            X, y, task = self.csv_data
+        else:
+            X, y, task = datasets.make(c.dataset, c.n_samples, c.noise, c.data_seed)
+        if c.dataset in datasets.DATASETS:
+            c.problem = task
+        elif task != c.problem:
+            c.problem = task
+        if c.problem == "regression" and c.loss == "cross_entropy":
+            c.loss = "mse"
+        if len(X) >= 2:
+            self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
+                X, y, c.train_ratio, c.data_seed)
+        else:  # too few drawn points to split: everything trains, nothing tests
+            self.X_train, self.y_train = X, y
+            self.X_test, self.y_test = X[:0], y[:0]
+        self.task = c.problem
+        if task == "classification":
+            labels = np.concatenate([self.y_train, self.y_test]) if len(y) else np.array([0, 1])
+            self.n_classes = max(2, int(labels.max()) + 1)
+        else:
+            self.n_classes = 1
+
+    def _rebuild_model(self):
+        c = self.config
+        n_out = self.n_classes if self.task == "classification" else 1
+        sizes = [len(c.features), *c.layers, n_out]
+        self.model = nn.mlp(sizes, activation=c.activations, init=c.init, seed=c.seed,
+                            dropout=c.dropout, batchnorm=c.batchnorm)
+        self._new_optimizer()
+        self.shuffle_rng = np.random.default_rng(c.seed)
+        self.epoch = 0
+        self.curve: list[tuple] = []
+        self.grad_norms: list[float] = []
+        self.best_val, self.best_epoch = np.inf, 0
+        self.status = "paused"
+        self.warning = None
+        self.film: list[tuple[int, np.ndarray]] = []
+        self._features_cache = {}
+
+    def _new_optimizer(self):
+        c = self.config
+        name, options = OPTIMIZERS[c.optimizer]
+        self.optimizer = nn.optimizers.get(name, lr=c.lr, clip_norm=c.clip_norm or None, **options)
+        self.base_lr = c.lr
+
+    def _apply_live(self, changed):
+        """Settings that apply without touching the weights."""
+        c = self.config
+        if "optimizer" in changed or "clip_norm" in changed:
+            self._new_optimizer()  # a different rule starts with fresh state
+        elif "lr" in changed:
+            self.optimizer.lr = c.lr   # same moments and velocities
+            self.base_lr = c.lr
+
+    def reset(self, new_weights: bool = False):
+        """Back to epoch 0: the same initial weights for the same seed, or the next seed."""
+        with self.lock:
+            if new_weights:
+                self.config.seed += 1
+            self._rebuild_model()
+
+    def regenerate(self):
+        with self.lock:
+            self.config.data_seed += 1
+            self._rebuild_data()
+            self._rebuild_model()
+
+    def set_points(self, points):
+        if not isinstance(points, list) or len(points) > LIMITS["points"]:
+            raise ValueError(f"points must be a list of at most {LIMITS['points']} [x, y, class] "
+                             f"triples; received {type(points).__name__} of length "
+                             f"{len(points) if hasattr(points, '__len__') else '?'}")
+        clean = []
+        for i, p in enumerate(points):
+            if not (isinstance(p, (list, tuple)) and len(p) == 3
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p)):
+                raise ValueError(f"points[{i}] must be [x, y, class]; received {p!r}")
+            x, y, k = p
+            if not (abs(x) <= datasets.DOMAIN and abs(y) <= datasets.DOMAIN) or k not in range(8):
+                raise ValueError(f"points[{i}] must lie in [-6, 6]^2 with a class 0-7; received {p!r}")
+            clean.append([float(x), float(y), int(k)])
+        with self.lock:
+            self.points = clean
+            self.config.dataset = "points"
+            self.config.problem = "classification"
+            self._rebuild_data()
+            self._rebuild_model()
+
+    def set_csv(self, text: str):
+        from ..data.tables import encode_labels
+        if not isinstance(text, str):
+            raise ValueError("csv must be the file's text")
+        if len(text.encode()) > LIMITS["upload_bytes"]:
+            raise ValueError(f"the CSV file is {len(text.encode())} bytes; the playground takes at "
+                             f"most {LIMITS['upload_bytes']}")
+        rows = [r.split(",") for r in text.strip().splitlines() if r.strip()]
+        if len(rows) < 3:
+            raise ValueError("the CSV file needs a header row and at least 2 data rows")
+        try:
+            values = [[float(v) for v in r[:2]] for r in rows[1:]]
+        except ValueError:
+            raise ValueError("the CSV file's first two columns must be numbers (x1, x2); "
+                             "the label goes in the last column") from None
+        labels = np.array([r[-1].strip() for r in rows[1:]])
+        if len(values) > LIMITS["points"]:
+            raise ValueError(f"the CSV file has {len(values)} rows; the playground takes at most "
+                             f"{LIMITS['points']}")
+        X = np.asarray(values, dtype=np.float64)
+        span = np.abs(X).max() or 1.0
+        X = (X / span * 5).astype(np.float32)  # into the playground's square
+        try:
+            target = labels.astype(np.float64)
+            regression = len(np.unique(target)) > 8
+        except ValueError:
+            regression = False
+        if regression:
+            y = np.clip(target / (np.abs(target).max() or 1), -1, 1).astype(np.float32)
+            task = "regression"
+        else:
+            y, classes = encode_labels(labels)
+            if len(classes) > 8:
+                raise ValueError(f"the CSV file has {len(classes)} classes; the playground shows at most 8")
+            task = "classification"
+        with self.lock:
+            self.csv_data = (X, y, task)
+            self.config.dataset = "csv"
+            self.config.problem = task
+            self._rebuild_data()
+            self._rebuild_model()
+
+    def edit_weight(self, layer: int, i: int, j: int, value: float):
+        """Set weight (i -> j) of Dense layer ``layer`` (0 = the first)."""
+        with self.lock:
+            dense = self.model.dense_layers
+            if not (isinstance(layer, int) and 0 <= layer < len(dense)):
+                raise ValueError(f"layer must be 0 to {len(dense) - 1}; received {layer!r}")
+            W = dense[layer].params["W"]
+            if not (isinstance(i, int) and isinstance(j, int) and 0 <= i < W.shape[0]
+                    and 0 <= j < W.shape[1]):
+                raise ValueError(f"weight index must be within {W.shape}; received ({i!r}, {j!r})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= 100:
+                raise ValueError(f"weight value must be a number from -100 to 100; received {value!r}")
+            W[i, j] = value
+
+    # ---------------------------------------------------------- training
+    def _inputs(self, X):
+        """The network's inputs for points ``X`` (cached for the fixed grids and data)."""
+        key = (id(X), len(X), tuple(self.config.features))
+        hit = self._features_cache.get(key)
+        if hit is None or hit[0] is not X:
+            if len(self._features_cache) > 16:
+                self._features_cache.clear()
+            hit = self._features_cache[key] = (X, datasets.features(X, self.config.features))
+        return hit[1]
+
+    def train(self, epochs: int) -> None:
+        """Train ``epochs`` more epochs (stops early at the epoch limit or on divergence)."""
+        with self.lock:
+            c = self.config
+            if c.epoch_limit and self.epoch >= c.epoch_limit:
+                self.status = "done"
+                return
+            if len(self.X_train) == 0:
+                self.warning = "no training points: draw some by clicking on the output"
+                self.status = "paused"
+                return
+            loss = nn.losses.get(c.loss if self.task == "classification" or c.loss != "cross_entropy"
+                                 else "mse")
+            callbacks = [_EpochStats(self)]
+            if c.schedule != "none":
+                options = {"cosine": {"t_max": max(c.epoch_limit or 500, 1)},
+                           "step": {"step_size": 100, "gamma": 0.5},
+                           "exponential": {"gamma": 0.995}}[c.schedule]
+                callbacks.insert(0, nn.LRScheduler(c.schedule, offset=self.epoch, base_lr=self.base_lr,
+                                                   **options))
+            reg = {c.regularization: c.reg_rate} if c.regularization != "none" else {}
+            validation = (self._inputs(self.X_test), self.y_test) if len(self.X_test) else None
+            try:
+                nn.fit(self.model, self._inputs(self.X_train), self.y_train, loss=loss,
+                       optimizer=self.optimizer, epochs=epochs,
+                       batch_size=min(c.batch_size, len(self.X_train)), seed=self.shuffle_rng,
+                       validation=validation, callbacks=callbacks, **reg)
+            except nn.DivergenceError as exc:
+                self.status = "diverged"
+                self.warning = str(exc)
+
+    # ------------------------------------------------------------ frames
+    def _output(self, X):
+        out = self.model.predict_proba(self._inputs(X)) if self.task == "classification" \
+            else self.model.forward(self._inputs(X))
+        return out
+
+    def frame(self, since: int = 0) -> dict:
+        """Everything the page draws, compactly (see the module docstring).
+
+        ``curve`` holds the epochs after ``since`` (what the page has not seen yet).
+        """
+        with self.lock:
+            c = self.config
+            out = self._output(GRID)
+            frame = {"type": "frame", "epoch": self.epoch, "status": self.status,
+                     "warning": self.warning, "lr": self.optimizer.lr, "task": self.task,
+                     "n_classes": self.n_classes, "res": RES, "nres": NEURON_RES}
+            if self.task == "classification":
+                if out.shape[-1] == 2:
+                    frame["map"] = _b64(np.round(out[:, 1] * 255))
+                else:
+                    frame["map"] = _b64(out.argmax(axis=-1))
+                    frame["map_conf"] = _b64(np.round(out.max(axis=-1) * 255))
+            else:
+                frame["map"] = _b64(np.round((np.clip(out[:, 0], -1, 1) + 1) * 127.5))
+            self._keep_film(out)
+            # every hidden unit's map (normalised per unit), then dead / saturated marks
+            hidden = self.model.hidden_outputs(self._inputs(NEURON_GRID))
+            on_train = self.model.hidden_outputs(self._inputs(self.X_train)) if len(self.X_train) else []
+            maps, dead, saturated = [], [], []
+            for k, H in enumerate(hidden):
+                scale = np.abs(H).max(axis=0)
+                maps.append(np.round((H / np.where(scale > 0, scale, 1) + 1) * 127.5).T)
+                name = c.activations[k]
+                Ht = on_train[k] if k < len(on_train) else None
+                dead.append((Ht.max(axis=0) <= 0).tolist() if name == "relu" and Ht is not None
+                            else [False] * H.shape[1])
+                if name in ("sigmoid", "tanh") and Ht is not None:
+                    flat = (Ht < 0.02) | (Ht > 0.98) if name == "sigmoid" else np.abs(Ht) > 0.98
+                    saturated.append(flat.all(axis=0).tolist())
+                else:
+                    saturated.append([False] * H.shape[1])
+            frame["neurons"] = _b64(np.concatenate(maps).ravel()) if maps else ""
+            frame["dead"], frame["saturated"] = dead, saturated
+            frame["weights"] = [np.round(layer.params["W"], 4).tolist() for layer in self.model.dense_layers]
+            frame["biases"] = [np.round(layer.params.get("b", np.zeros((1, layer.fan_out)))[0], 4).tolist()
+                               for layer in self.model.dense_layers]
+            frame["grad_norms"] = [round(g, 6) for g in self.grad_norms]
+            frame["curve"] = [[round(v, 5) if v == v else None for v in row] for row in self.curve[since:]]
+            frame["summary"] = self.summary()
+            return frame
+
+    def summary(self) -> dict:
+        """Train / test loss and accuracy now, and the test confusion matrix."""
+        out = {}
+        loss = nn.losses.get("mse" if self.task == "regression" and self.config.loss == "cross_entropy"
+                             else self.config.loss)
+        for name, X, y in (("train", self.X_train, self.y_train), ("test", self.X_test, self.y_test)):
+            if not len(X):
+                continue
+            _, T, labels = nn.training.prepare(self.model, loss, self._inputs(X), y)
+            figures = nn.training.evaluate(self.model, loss, self._inputs(X), T, labels)
+            out[f"{name}_loss"] = float(figures["loss"])
+            if "accuracy" in figures:
+                out[f"{name}_accuracy"] = float(figures["accuracy"])
+        if self.task == "classification" and len(self.X_test):
+            pred = self.model.predict(self._inputs(self.X_test))
+            out["confusion"] = nn.metrics.confusion_matrix(self.y_test, pred, self.n_classes).tolist()
+        return out
+
+    def _keep_film(self, out):
+        """A 50x50 copy of the output at each frame, for the GIF export (at most 200)."""
+        p = out.reshape(RES, RES, -1)[::-2, ::2]  # flip back to y growing upwards
+        if p.shape[-1] == 1:
+            p = np.concatenate([(1 - p) / 2, (1 + p) / 2], axis=-1)  # regression: two "classes"
+        if self.film and self.film[-1][0] == self.epoch:
+            return
+        self.film.append((self.epoch, p.astype(np.float16)))
+        if len(self.film) > 200:
+            self.film = self.film[::2]
+
+    def data_message(self) -> dict:
+        """The points, sent when the data change."""
+        with self.lock:
+            def pts(X, y):
+                return np.column_stack([np.round(X, 3), y]).tolist() if len(X) else []
+            return {"type": "data", "train": pts(self.X_train, self.y_train),
+                    "test": pts(self.X_test, self.y_test), "task": self.task,
+                    "n_classes": self.n_classes, "config": self.config.as_dict()}
