@@ -288,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(sub)
 
     pg = sub.add_parser("playground", help="start the browser playground (a local web server)")
-    pg.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    pg.add_argument("--host", default="127.0.0.1",
+                    help="address to bind (default 127.0.0.1: this machine only)")
     pg.add_argument("--port", type=_number(int, lambda v: 0 <= v <= 65535, "a port from 0 to 65535"),
                     default=8000, help="default 8000")
     pg.add_argument("--open", action="store_true", help="open the page in a browser")

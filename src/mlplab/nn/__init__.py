@@ -36,7 +36,7 @@ from .serialization import load, save
 from .training import DivergenceError, fit
 
 __all__ = [
-    "activations", "initializers", "losses", "optimizers", "schedules",
+    "activations", "initializers", "losses", "metrics", "optimizers", "schedules", "training",
     "Activation", "ReLU", "LeakyReLU", "ELU", "SELU", "Sigmoid", "Tanh", "Softplus", "Swish",
     "GELU", "Mish", "Identity", "Softmax", "LogSoftmax", "BatchNorm", "Dense", "Dropout",
     "Layer", "layer_from_config", "Sequential", "mlp", "fit", "History", "DivergenceError",

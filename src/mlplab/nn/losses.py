@@ -224,7 +224,11 @@ class SoftmaxCrossEntropy(_LabelLoss):
         z = pred - max_last(pred)
         e = np.exp(z)
         total = sum_last(e)
-        value = -_sum_classes_mean_samples(q * (z - np.log(total)))
+        n = pred.shape[-2]
+        if pred.ndim == 2 and q.ndim == 2:  # one model: two dot products (the training hot path)
+            value = (np.log(total).sum() - np.vdot(q, z)) / n
+        else:  # L = mean(log sum_c e^z - sum_c q z), per replica
+            value = -_sum_classes_mean_samples(q * (z - np.log(total)))
         e /= total
         e -= q
         e *= 1.0 / pred.shape[-2]

@@ -80,7 +80,7 @@ class Sequential:
         """``(param, grad)`` pairs in a fixed order (what optimizers take)."""
         return [(p, layer.grads.get(k)) for layer in self.layers for k, p in layer.params.items()]
 
-    def astype(self, dtype) -> "Sequential":
+    def astype(self, dtype) -> Sequential:
         """Cast every parameter and state array to ``dtype`` (in place); returns self."""
         dtype = np.dtype(dtype)
         for layer in self.layers:

@@ -259,6 +259,8 @@ function buildNetwork() {
     outCol.appendChild(node);
   }
   cols.appendChild(outCol);
+  state.links = null;
+  state.neuronNodes = [...document.querySelectorAll(".node.neuron")];
   if (state.frame) drawLinks(state.frame);
 }
 function nodeCenters() {
@@ -268,39 +270,59 @@ function nodeCenters() {
     .filter((n) => ci > 0 || !n.classList.contains("off"))
     .map((n) => { const r = n.getBoundingClientRect(); return [r.left - net.left + r.width / 2, r.top - net.top + r.height / 2, n]; }));
 }
+function buildLinks(frame) {
+  // one <line> per weight, made when the network's shape changes; frames only restyle them
+  const svg = $("links"), centers = nodeCenters(), W = frame.weights || [];
+  const NS = "http://www.w3.org/2000/svg";
+  svg.textContent = "";
+  state.links = [];
+  W.forEach((m, li) => m.forEach((row, i) => row.forEach((w, j) => {
+    const a = (centers[li] || [])[i], b = (centers[li + 1] || [])[j];
+    if (!a || !b) return;
+    const ln = document.createElementNS(NS, "line");
+    ln.setAttribute("x1", a[0] + NODE / 2); ln.setAttribute("y1", a[1]);
+    ln.setAttribute("x2", b[0] - NODE / 2); ln.setAttribute("y2", b[1]);
+    ln.setAttribute("stroke-opacity", "0.75");
+    const title = document.createElementNS(NS, "title");
+    ln.appendChild(title);
+    const link = [ln, li, i, j];
+    ln.onmouseenter = () => (title.textContent = `weight ${link.w.toFixed(4)} (click to edit)`);
+    ln.onclick = () => editWeight(li, i, j);
+    svg.appendChild(ln);
+    state.links.push(link);
+  })));
+  state.biasBoxes = [];
+  (frame.biases || []).forEach((bs, li) => bs.forEach((_, j) => {
+    const node = (centers[li + 1] || [])[j];
+    if (node) state.biasBoxes.push([node[2].querySelector(".bias"), li, j]);
+  }));
+  state.linkShape = JSON.stringify(W.map((m) => [m.length, m[0] ? m[0].length : 0]));
+}
 function drawLinks(frame) {
-  const svg = $("links");
-  const centers = nodeCenters();
   const W = frame.weights || [];
+  const shape = JSON.stringify(W.map((m) => [m.length, m[0] ? m[0].length : 0]));
+  if (!state.links || state.linkShape !== shape || !state.links.length || !state.links[0][0].isConnected) buildLinks(frame);
   let max = 1e-9;
   for (const m of W) for (const row of m) for (const w of row) max = Math.max(max, Math.abs(w));
-  const parts = [];
-  W.forEach((m, li) => {
-    const a = centers[li] || [], b = centers[li + 1] || [];
-    m.forEach((row, i) => row.forEach((w, j) => {
-      if (!a[i] || !b[j]) return;
-      const width = (0.5 + 5 * Math.abs(w) / max).toFixed(2);
-      const color = w >= 0 ? "#1f77b4" : "#d62728";
-      parts.push(`<line x1="${a[i][0] + NODE / 2}" y1="${a[i][1]}" x2="${b[j][0] - NODE / 2}" y2="${b[j][1]}" stroke="${color}" stroke-width="${width}" stroke-opacity="0.75" data-layer="${li}" data-from="${i}" data-to="${j}"><title>weight ${w.toFixed(4)} (click to edit)</title></line>`);
-    }));
-  });
-  svg.innerHTML = parts.join("");
-  svg.querySelectorAll("line").forEach((ln) => (ln.onclick = () => {
-    const li = Number(ln.dataset.layer), i = Number(ln.dataset.from), j = Number(ln.dataset.to);
-    const text = prompt(`New weight for layer ${li + 1}, ${i + 1} -> ${j + 1}:`, state.frame.weights[li][i][j]);
-    if (text === null) return;
-    const value = Number(text);
-    if (!Number.isFinite(value) || Math.abs(value) > 100) return showError(`a weight must be a number from -100 to 100; received ${text}`);
-    send({ type: "edit_weight", layer: li, from: i, to: j, value });
-  }));
-  // biases: the small square on each node
-  const B = frame.biases || [];
-  B.forEach((bs, li) => bs.forEach((v, j) => {
-    const node = (centers[li + 1] || [])[j];
-    if (!node) return;
-    const box = node[2].querySelector(".bias");
-    if (box) { box.style.background = colorFor(v / max, -1, 1); box.title = `bias ${v.toFixed(4)}`; }
-  }));
+  for (const link of state.links) {
+    const [ln, li, i, j] = link, w = W[li][i][j];
+    const color = w >= 0 ? "#1f77b4" : "#d62728", width = (0.5 + 5 * Math.abs(w) / max).toFixed(1);
+    if (link.color !== color) { ln.setAttribute("stroke", color); link.color = color; }
+    if (link.width !== width) { ln.setAttribute("stroke-width", width); link.width = width; }
+    link.w = w;
+  }
+  for (const [box, li, j] of state.biasBoxes) {
+    if (!box) continue;
+    const v = frame.biases[li][j];
+    box.style.background = colorFor(v / max, -1, 1); box.title = `bias ${v.toFixed(4)}`;
+  }
+}
+function editWeight(li, i, j) {
+  const text = prompt(`New weight for layer ${li + 1}, ${i + 1} -> ${j + 1}:`, state.frame.weights[li][i][j]);
+  if (text === null) return;
+  const value = Number(text);
+  if (!Number.isFinite(value) || Math.abs(value) > 100) return showError(`a weight must be a number from -100 to 100; received ${text}`);
+  send({ type: "edit_weight", layer: li, from: i, to: j, value });
 }
 
 // ------------------------------------------------------------------ colours
@@ -311,30 +333,38 @@ const WHITE = [255, 255, 255];
 function diverging(t) {  // t in [0, 1]: red - white - blue
   return t < 0.5 ? mix(RGB[0], WHITE, t * 2) : mix(WHITE, RGB[1], (t - 0.5) * 2);
 }
-function colorFor(v, lo, hi) { const c = diverging((v - lo) / (hi - lo)); return `rgb(${c[0]},${c[1]},${c[2]})`; }
+function colorFor(v, lo, hi) { const c = diverging(Math.min(1, Math.max(0, (v - lo) / (hi - lo)))); return `rgb(${c[0]},${c[1]},${c[2]})`; }
+// 256-entry colour tables: a byte of a map indexes straight into them
+function table(fn) { const t = new Uint8Array(256 * 3); for (let i = 0; i < 256; i++) t.set(fn(i / 255), i * 3); return t; }
+const LUT_DIVERGING = table(diverging);
+const LUT_SOFT = table((p) => diverging(0.5 + (p - 0.5) * 0.75));
+const LUT_DISCRETE = table((p) => diverging(p >= 0.5 ? 0.8 : 0.2));
+function paintBytes(img, bytes, lut, offset = 0, count = bytes.length - offset) {
+  const d = img.data;
+  for (let i = 0; i < count; i++) {
+    const k = bytes[offset + i] * 3, o = i * 4;
+    d[o] = lut[k]; d[o + 1] = lut[k + 1]; d[o + 2] = lut[k + 2]; d[o + 3] = 255;
+  }
+}
 function b64bytes(s) { const bin = atob(s); const out = new Uint8Array(bin.length); for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i); return out; }
 
 // ------------------------------------------------------------------ output heatmap
 const offscreen = document.createElement("canvas");
 function paintMap(ctx, frame, size, discretize) {
   const res = frame.res;
-  offscreen.width = res; offscreen.height = res;
+  if (offscreen.width !== res) { offscreen.width = res; offscreen.height = res; }
   const octx = offscreen.getContext("2d");
   const img = octx.createImageData(res, res);
   const map = frame._map || (frame._map = b64bytes(frame.map));
-  const conf = frame.map_conf ? frame._conf || (frame._conf = b64bytes(frame.map_conf)) : null;
-  const k = frame.n_classes;
-  for (let i = 0; i < res * res; i++) {
-    let rgb;
-    if (frame.task === "regression") rgb = diverging(discretize ? (map[i] >= 128 ? 0.85 : 0.15) : map[i] / 255);
-    else if (conf) {
+  if (frame.task === "regression") paintBytes(img, map, discretize ? LUT_DISCRETE : LUT_DIVERGING);
+  else if (!frame.map_conf) paintBytes(img, map, discretize ? LUT_DISCRETE : LUT_SOFT);
+  else {
+    const conf = frame._conf || (frame._conf = b64bytes(frame.map_conf)), k = frame.n_classes, d = img.data;
+    for (let i = 0; i < res * res; i++) {
       const t = discretize ? 0.55 : 0.2 + 0.7 * Math.max(0, (conf[i] / 255 - 1 / k) / (1 - 1 / k));
-      rgb = mix(WHITE, RGB[map[i] % RGB.length], t);
-    } else {
-      const p = map[i] / 255;
-      rgb = diverging(discretize ? (p >= 0.5 ? 0.8 : 0.2) : 0.5 + (p - 0.5) * 0.75);
+      const c = RGB[map[i] % RGB.length], o = i * 4;
+      d[o] = 255 + (c[0] - 255) * t; d[o + 1] = 255 + (c[1] - 255) * t; d[o + 2] = 255 + (c[2] - 255) * t; d[o + 3] = 255;
     }
-    img.data.set([rgb[0], rgb[1], rgb[2], 255], i * 4);
   }
   octx.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
@@ -368,24 +398,26 @@ function drawFeature(canvas, f) {
     vals.push(FEATURE_FN[f](x, y));
   }
   const m = Math.max(...vals.map(Math.abs)) || 1;
-  vals.forEach((v, i) => img.data.set([...diverging((v / m + 1) / 2), 255], i * 4));
+  paintBytes(img, Uint8Array.from(vals, (v) => Math.round((v / m + 1) * 127.5)), LUT_DIVERGING);
   ctx.putImageData(img, 0, 0);
 }
 function drawNeurons(frame) {
   const bytes = frame.neurons ? b64bytes(frame.neurons) : new Uint8Array();
   const n = frame.nres, per = n * n;
-  const nodes = [...document.querySelectorAll(".node.neuron")];
-  nodes.forEach((node, idx) => {
+  state.neuronNodes.forEach((node, idx) => {
     const li = Number(node.dataset.layer), j = Number(node.dataset.unit);
     const canvas = node.querySelector("canvas");
+    if (canvas.width !== n) { canvas.width = n; canvas.height = n; }
     const ctx = canvas.getContext("2d"), img = ctx.createImageData(n, n);
-    for (let i = 0; i < per; i++) img.data.set([...diverging(bytes[idx * per + i] / 255), 255], i * 4);
-    canvas.width = n; canvas.height = n;
+    paintBytes(img, bytes, LUT_DIVERGING, idx * per, per);
     ctx.putImageData(img, 0, 0);
     node._map = [bytes.subarray(idx * per, (idx + 1) * per), n];
-    node.classList.toggle("dead", !!(frame.dead[li] && frame.dead[li][j]));
-    node.classList.toggle("saturated", !!(frame.saturated[li] && frame.saturated[li][j]));
-    node.title = `layer ${li + 1}, neuron ${j + 1}` + (node.classList.contains("dead") ? " (dead: 0 for every training point)" : "") + (node.classList.contains("saturated") ? " (saturated)" : "");
+    const dead = !!(frame.dead[li] && frame.dead[li][j]), sat = !!(frame.saturated[li] && frame.saturated[li][j]);
+    if (node._dead !== dead || node._sat !== sat) {
+      node._dead = dead; node._sat = sat;
+      node.classList.toggle("dead", dead); node.classList.toggle("saturated", sat);
+      node.title = `layer ${li + 1}, neuron ${j + 1}` + (dead ? " (dead: 0 for every training point)" : "") + (sat ? " (saturated)" : "");
+    }
   });
 }
 function showPreview(node, e) {
@@ -393,7 +425,7 @@ function showPreview(node, e) {
   const [bytes, n] = node._map, box = $("hover-preview"), canvas = box.querySelector("canvas");
   const tmp = document.createElement("canvas"); tmp.width = n; tmp.height = n;
   const tctx = tmp.getContext("2d"), img = tctx.createImageData(n, n);
-  for (let i = 0; i < n * n; i++) img.data.set([...diverging(bytes[i] / 255), 255], i * 4);
+  paintBytes(img, bytes, LUT_DIVERGING);
   tctx.putImageData(img, 0, 0);
   const ctx = canvas.getContext("2d"); ctx.imageSmoothingEnabled = true; ctx.drawImage(tmp, 0, 0, 160, 160);
   box.querySelector("div").textContent = node.title;
@@ -523,4 +555,4 @@ renderControls();
 buildNetwork();
 drawOutput();
 connect();
-window.addEventListener("resize", () => state.frame && drawLinks(state.frame));
+window.addEventListener("resize", () => { state.links = null; if (state.frame) drawLinks(state.frame); });
