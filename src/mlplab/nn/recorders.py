@@ -64,22 +64,46 @@ class Grid:
         return (self.x0, self.x1, self.y0, self.y1)
 
 
-class BoundaryRecorder(Callback):
+class Snapshots(Callback):
+    """Keep ``snapshot(model)`` at the start of training and every ``every`` epochs.
+
+    ``items[i]`` was taken after ``epochs[i]`` epochs (0 = before training). A
+    second ``fit`` with the same recorder continues the same film.
+    """
+
+    def __init__(self, every: int = 1):
+        self.every = _validate.positive_int("every", every)
+        self.items: list = []
+        self.epochs: list[int] = []
+
+    def snapshot(self, model):
+        raise NotImplementedError
+
+    def on_train_begin(self, run):
+        if not self.items:
+            self.items.append(self.snapshot(run.model))
+            self.epochs.append(0)
+        self._offset = self.epochs[-1]
+
+    def on_epoch_end(self, run, epoch, logs):
+        if (epoch + 1) % self.every == 0 or epoch + 1 == run.epochs or run.stop_training:
+            self.items.append(self.snapshot(run.model))
+            self.epochs.append(self._offset + epoch + 1)
+
+
+class BoundaryRecorder(Snapshots):
     """Record ``predict_proba`` on ``grid`` at the start and every ``every`` epochs.
 
-    ``frames`` is a float16 array ``(n_frames, *replicas, res, res, n_classes)``
-    (one output becomes two classes: 1 - p, p); ``epochs[i]`` is the number of
-    epochs done at frame i (0 = before training). A ``transform`` (e.g. the
-    scaler the network was trained with) maps grid points to network inputs.
+    ``frames`` holds float16 arrays ``(*replicas, res, res, n_classes)`` (one output
+    becomes two classes: 1 - p, p) and ``film`` stacks them. A ``transform`` (e.g.
+    the scaler the network was trained with) maps grid points to network inputs.
     """
 
     def __init__(self, grid: Grid, every: int = 1, transform=None):
+        super().__init__(every)
         self.grid = grid
-        self.every = _validate.positive_int("every", every)
         self.transform = transform
         self._inputs = grid.points if transform is None else transform(grid.points)
-        self.frames: list[np.ndarray] = []
-        self.epochs: list[int] = []
 
     def snapshot(self, model) -> np.ndarray:
         proba = model.predict_proba(self._inputs)
@@ -88,42 +112,22 @@ class BoundaryRecorder(Callback):
         r = self.grid.resolution
         return proba.reshape(*proba.shape[:-2], r, r, proba.shape[-1]).astype(np.float16)
 
-    def on_train_begin(self, run):
-        if not self.frames:  # a second fit continues the same film
-            self.frames.append(self.snapshot(run.model))
-            self.epochs.append(0)
-        self._offset = self.epochs[-1]
-
-    def on_epoch_end(self, run, epoch, logs):
-        if (epoch + 1) % self.every == 0 or epoch + 1 == run.epochs or run.stop_training:
-            self.frames.append(self.snapshot(run.model))
-            self.epochs.append(self._offset + epoch + 1)
+    @property
+    def frames(self) -> list[np.ndarray]:
+        return self.items
 
     @property
     def film(self) -> np.ndarray:
-        return np.stack(self.frames)
+        return np.stack(self.items)
 
 
-class WeightRecorder(Callback):
-    """Copies of each Dense layer's ``W`` and ``b`` at the start and every ``every`` epochs."""
+class WeightRecorder(Snapshots):
+    """Copies of each Dense layer's ``(W, b)`` at the start and every ``every`` epochs."""
 
-    def __init__(self, every: int = 1):
-        self.every = _validate.positive_int("every", every)
-        self.snapshots: list[list[tuple[np.ndarray, np.ndarray]]] = []
-        self.epochs: list[int] = []
-
-    @staticmethod
-    def _take(model):
+    def snapshot(self, model):
         return [(layer.params["W"].copy(), layer.params.get("b", np.zeros((1, layer.fan_out))).copy())
                 for layer in model.dense_layers]
 
-    def on_train_begin(self, run):
-        if not self.snapshots:
-            self.snapshots.append(self._take(run.model))
-            self.epochs.append(0)
-        self._offset = self.epochs[-1]
-
-    def on_epoch_end(self, run, epoch, logs):
-        if (epoch + 1) % self.every == 0 or epoch + 1 == run.epochs or run.stop_training:
-            self.snapshots.append(self._take(run.model))
-            self.epochs.append(self._offset + epoch + 1)
+    @property
+    def snapshots(self) -> list:
+        return self.items
