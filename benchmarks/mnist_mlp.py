@@ -182,15 +182,16 @@ def main(argv=None):
             except ImportError as exc:
                 print(f"{name:20} skipped: {exc}")
                 runs[name] = None
-    results = {}
+    results, fastest = {}, {}
     for name, done in runs.items():
         if not done:
             continue
         per_epoch = statistics.median(t for times, _ in done for t in times)
+        fastest[name] = min(t for times, _ in done for t in times)
         acc = statistics.median(a for _, a in done)
         results[name] = per_epoch
-        print(f"{name:20} {per_epoch:6.3f} s/epoch   test accuracy after {args.epochs} epochs "
-              f"{100 * acc:.2f}% (median of {len(done)} runs)", flush=True)
+        print(f"{name:20} {per_epoch:6.3f} s/epoch (fastest {fastest[name]:.3f})   test accuracy "
+              f"after {args.epochs} epochs {100 * acc:.2f}% (median of {len(done)} runs)", flush=True)
     floor, gflops = matmul_floor(len(X))
     print(f"{'matmul floor':20} {floor:6.3f} s/epoch   ({gflops:.0f} GFLOP/s on this step's products)")
     if "mlplab" in results:
@@ -201,8 +202,9 @@ def main(argv=None):
         print(f"mlplab / matmul floor         = {base / floor:.2f}x")
         if "torch-preloaded" in results:
             ratio = base / results["torch-preloaded"]
+            best = fastest["mlplab"] / fastest["torch-preloaded"]
             print(f"target mlplab <= 0.55x torch-preloaded: {'met' if ratio <= 0.55 else 'NOT met'}"
-                  f" ({ratio:.2f}x)")
+                  f" ({ratio:.2f}x on medians, {best:.2f}x on the fastest epochs)")
 
 
 if __name__ == "__main__":
