@@ -172,35 +172,43 @@ def _step(conn, msg):
     conn.submit(lambda s: s.train(1))
 
 
-def _reset(conn, msg):
+def _restart(conn, action):
+    """Stop playing, run ``action(session)`` in the worker, then send the new data."""
     conn.playing = False
     conn.curve_sent = 0
-    conn.submit(lambda s: (s.reset(new_weights=bool(msg.get("new_weights"))), s.data_message())[1])
+
+    def job(s):
+        action(s)
+        return s.data_message()
+
+    conn.submit(job)
+
+
+def _reset(conn, msg):
+    _restart(conn, lambda s: s.reset(new_weights=bool(msg.get("new_weights"))))
 
 
 def _regenerate(conn, msg):
-    conn.playing = False
-    conn.curve_sent = 0
-    conn.submit(lambda s: (s.regenerate(), s.data_message())[1])
+    _restart(conn, lambda s: s.regenerate())
 
 
 def _set(conn, msg):
     key, value = msg.get("key"), msg.get("value")
     if not isinstance(key, str):
         raise ValueError("set needs a 'key' naming a setting")
-    conn.submit(lambda s: s.configure({key: value}) and s.data_message())
+    def job(s):
+        rebuilt = s.configure({key: value})
+        return s.data_message() if rebuilt else None
+
+    conn.submit(job)
 
 
 def _points(conn, msg):
-    conn.playing = False
-    conn.curve_sent = 0
-    conn.submit(lambda s: (s.set_points(msg.get("points")), s.data_message())[1])
+    _restart(conn, lambda s: s.set_points(msg.get("points")))
 
 
 def _upload(conn, msg):
-    conn.playing = False
-    conn.curve_sent = 0
-    conn.submit(lambda s: (s.set_csv(msg.get("text")), s.data_message())[1])
+    _restart(conn, lambda s: s.set_csv(msg.get("text")))
 
 
 def _edit_weight(conn, msg):

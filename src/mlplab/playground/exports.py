@@ -104,7 +104,7 @@ def export_command(s: Session) -> dict:
                       activation=c.activations[0] if c.activations else "relu", optimizer=name,
                       lr=c.lr, batch_size=c.batch_size, seeds=(c.seed,), init=c.init,
                       dropout=c.dropout, batchnorm=c.batchnorm,
-                      loss=c.loss if s.task == "classification" or c.loss != "cross_entropy" else "mse",
+                      loss=c.loss,
                       l1=c.reg_rate if c.regularization == "l1" else 0.0,
                       l2=c.reg_rate if c.regularization == "l2" else 0.0,
                       clip_norm=c.clip_norm or None, schedule="none", val_split=0.0, scale="none")

@@ -110,10 +110,7 @@ class Session:
             X, y, task = self.csv_data
         else:
             X, y, task = datasets.make(c.dataset, c.n_samples, c.noise, c.data_seed)
-        if c.dataset in datasets.DATASETS:
-            c.problem = task
-        elif task != c.problem:
-            c.problem = task
+        c.problem = task  # the data decide the problem type
         if c.problem == "regression" and c.loss == "cross_entropy":
             c.loss = "mse"
         if len(X) >= 2:
@@ -273,8 +270,7 @@ class Session:
                 self.warning = "no training points: draw some by clicking on the output"
                 self.status = "paused"
                 return
-            loss = nn.losses.get(c.loss if self.task == "classification" or c.loss != "cross_entropy"
-                                 else "mse")
+            loss = nn.losses.get(c.loss)
             callbacks = [_EpochStats(self)]
             if c.schedule != "none":
                 options = {"cosine": {"t_max": max(c.epoch_limit or 500, 1)},
@@ -348,8 +344,7 @@ class Session:
     def summary(self) -> dict:
         """Train / test loss and accuracy now, and the test confusion matrix."""
         out = {}
-        loss = nn.losses.get("mse" if self.task == "regression" and self.config.loss == "cross_entropy"
-                             else self.config.loss)
+        loss = nn.losses.get(self.config.loss)
         for name, X, y in (("train", self.X_train, self.y_train), ("test", self.X_test, self.y_test)):
             if not len(X):
                 continue
