@@ -58,6 +58,7 @@ def _cmd_demo(args) -> int:
                          batch_size=300, seeds=(args.seed,), val_split=0.0)
     print(f"demo: a 2-8-8-2 ReLU network learns disc-and-ring (240 training points, 60 test) "
           f"with Adam, lr {args.lr}, seed {args.seed}")
+    args.report = _demo_report(args)
     result = run_training(config, record=args.report is not None,
                           callbacks=[nn.ProgressBar(stream=sys.stdout, every=args.every, live=False)])
     test = result.figures["test"]
@@ -65,6 +66,20 @@ def _cmd_demo(args) -> int:
           f"test accuracy {float(test['accuracy']):.1%}")
     _write_outputs(result, args)
     return 0
+
+
+def _demo_report(args):
+    """The demo writes mlplab-demo.html unless told otherwise or matplotlib is missing."""
+    import importlib.util
+
+    if args.no_report:
+        return None
+    if args.report is None:
+        if importlib.util.find_spec("matplotlib") is None:
+            print("(no report: pip install 'mlplab[viz]' to get mlplab-demo.html)")
+            return None
+        return "mlplab-demo.html"
+    return args.report
 
 
 def _check_animatable(args):
@@ -82,7 +97,7 @@ def _check_animatable(args):
 def _write_outputs(result, args):
     """The report and the animation a command was asked for."""
     if getattr(args, "report", None):
-        from .lab.report import write_report
+        from .lab.report import write_report  # needs matplotlib (the viz extra)
 
         print(f"report         {write_report(result, args.report)}")
     if getattr(args, "animate", None):
@@ -278,10 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lr", type=_positive_float, default=0.01, help="learning rate (default 0.01)")
     demo.add_argument("--seed", type=_nonnegative_int, default=0, help="seed (default 0)")
     demo.add_argument("--every", type=_positive_int, default=30, help="print every N epochs (default 30)")
-    demo.add_argument("--report", metavar="RUN.html", default="mlplab-demo.html",
+    demo.add_argument("--report", metavar="RUN.html",
                       help="where to write the HTML report (default mlplab-demo.html)")
-    demo.add_argument("--no-report", dest="report", action="store_const", const=None,
-                      help="do not write a report")
+    demo.add_argument("--no-report", action="store_true", help="do not write a report")
     demo.add_argument("--animate", metavar="OUT.gif", help="also write the animation")
     demo.set_defaults(run=_cmd_demo)
 
@@ -326,6 +340,12 @@ def main(argv=None) -> int:
         return 1
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"mlplab: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # an optional extra is missing
+        extra = {"matplotlib": "viz", "PIL": "viz", "fastapi": "playground", "uvicorn": "playground",
+                 "torch": "torch"}.get((exc.name or "").split(".")[0], "all")
+        print(f"mlplab: error: {exc.name or exc} is not installed; "
+              f"pip install 'mlplab[{extra}]'", file=sys.stderr)
         return 2
 
 
