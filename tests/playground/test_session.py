@@ -113,6 +113,8 @@ def test_regression_dataset():
     assert s.task == "regression" and s.config.loss == "mse"
     s.train(30)
     assert s.summary()["test_loss"] < 0.05
+    s.configure({"dataset": "iris"})  # back to classification: back to cross-entropy
+    assert s.task == "classification" and s.config.loss == "cross_entropy"
 
 
 def test_drawn_points_become_the_dataset():

@@ -110,9 +110,9 @@ class Session:
             X, y, task = self.csv_data
         else:
             X, y, task = datasets.make(c.dataset, c.n_samples, c.noise, c.data_seed)
-        c.problem = task  # the data decide the problem type
-        if c.problem == "regression" and c.loss == "cross_entropy":
-            c.loss = "mse"
+        if task != c.problem:  # the data decide the problem type, and its usual loss
+            c.loss = "cross_entropy" if task == "classification" else "mse"
+        c.problem = task
         if len(X) >= 2:
             self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
                 X, y, c.train_ratio, c.data_seed)
