@@ -224,12 +224,15 @@ _seeds = _number(_seed_range, lambda v: len(v) > 0 and min(v) >= 0,
                  "seeds such as 0-19 or 0,3,7")
 
 
-def _choice(names_fn, what):
+def _choice(names_fn, what, many=False):
+    """An argparse type for registry names (``many``: a comma-separated list of them)."""
     def parse(text):
         names = names_fn()
-        if text.lower().replace("-", "_") not in names:
-            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}; valid: {', '.join(names)}")
-        return text.lower().replace("-", "_")
+        picked = [t.strip().lower().replace("-", "_") for t in (text.split(",") if many else [text])]
+        for name in picked:
+            if name not in names:
+                raise argparse.ArgumentTypeError(f"unknown {what} {name!r}; valid: {', '.join(names)}")
+        return ",".join(picked)
     return parse
 
 
@@ -242,8 +245,8 @@ def _add_train(sub):
                        epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("dataset", help="a dataset name (mlplab datasets) or a CSV file path")
     p.add_argument("--layers", type=_layers, default=(32, 32), help="hidden widths (default 32,32)")
-    p.add_argument("--activation", type=_choice(activations.names, "activation"), default="relu",
-                   help="hidden activation (default relu; see mlplab info)")
+    p.add_argument("--activation", type=_choice(activations.names, "activation", many=True),
+                   default="relu", help="hidden activation, or one per layer: relu,tanh (default relu)")
     p.add_argument("--optimizer", type=_choice(optimizers.names, "optimizer"), default="adam",
                    help="default adam: " + ", ".join(optimizers.names()))
     p.add_argument("--lr", type=_positive_float, default=1e-3, help="learning rate (default 1e-3)")

@@ -196,14 +196,16 @@ def test_exported_model_evaluates_with_the_cli(tmp_path, capsys):
 
 
 def test_exported_command_reproduces_the_weights(tmp_path, monkeypatch):
-    s = Session({"layers": [4, 3], "activations": ["tanh", "tanh"], "optimizer": "sgd", "lr": 0.1,
-                 "batch_size": 16, "seed": 5, "features": ["x1", "x2", "x1*x2"]})
+    s = Session({"layers": [4, 3], "activations": ["tanh", "relu"], "optimizer": "momentum",
+                 "lr": 0.05, "batch_size": 16, "seed": 5, "features": ["x1", "x2", "x1*x2"],
+                 "regularization": "l2", "reg_rate": 0.001})
     s.train(4)
     s.train(3)  # in two chunks, as the page does
     monkeypatch.chdir(tmp_path)
     (tmp_path / "playground-data.csv").write_text(exports.export_data(s)["text"])
     command = exports.export_command(s)["text"]
-    assert command.startswith("mlplab train playground-data.csv --layers 4,3 --activation tanh")
+    assert command.startswith("mlplab train playground-data.csv --layers 4,3 --activation tanh,relu "
+                              "--optimizer momentum")
     assert "--epochs 7" in command and "--scale none" in command and "--val-split 0.0" in command
     from mlplab.cli import main
     assert main([*command.split()[1:], "--save", "cli.npz"]) == 0

@@ -28,7 +28,7 @@ class TrainConfig:
 
     dataset: str = "disc_ring"
     layers: tuple[int, ...] = (32, 32)
-    activation: str = "relu"
+    activation: str = "relu"           # or one per hidden layer: "relu,tanh"
     optimizer: str = "adam"
     lr: float = 1e-3
     batch_size: int = 64
@@ -110,7 +110,8 @@ def _schedule_callback(config):
 
 def build_model(config: TrainConfig, n_inputs: int, n_outputs: int) -> nn.Sequential:
     seeds = list(config.seeds)
-    return nn.mlp([n_inputs, *config.layers, n_outputs], activation=config.activation,
+    activation = config.activation.split(",") if "," in config.activation else config.activation
+    return nn.mlp([n_inputs, *config.layers, n_outputs], activation=activation,
                   init=config.init, seed=seeds if len(seeds) > 1 else seeds[0],
                   dropout=config.dropout, batchnorm=config.batchnorm)
 

@@ -160,6 +160,18 @@ class SGD(Optimizer):
         return {"momentum": self.momentum, "nesterov": self.nesterov, "dampening": self.dampening}
 
 
+@registry.register("momentum")
+def _momentum(lr=None, momentum=0.9, **kwargs) -> SGD:
+    """SGD with momentum 0.9 (a name for the classic setting)."""
+    return SGD(lr, momentum=momentum, **kwargs)
+
+
+@registry.register("nesterov")
+def _nesterov(lr=None, momentum=0.9, **kwargs) -> SGD:
+    """SGD with Nesterov momentum 0.9."""
+    return SGD(lr, momentum=momentum, nesterov=True, **kwargs)
+
+
 @registry.register("rmsprop")
 class RMSprop(Optimizer):
     """RMSprop: s = alpha s + (1 - alpha) g^2;  p -= lr g / (sqrt(s) + eps).

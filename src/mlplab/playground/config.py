@@ -24,14 +24,7 @@ LIMITS = {
     "upload_bytes": 200_000,
     "message_bytes": 400_000,
 }
-OPTIMIZERS = {  # name shown -> (engine optimizer, options)
-    "sgd": ("sgd", {}),
-    "momentum": ("sgd", {"momentum": 0.9}),
-    "nesterov": ("sgd", {"momentum": 0.9, "nesterov": True}),
-    "rmsprop": ("rmsprop", {}),
-    "adam": ("adam", {}),
-    "adamw": ("adamw", {}),
-}
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")  # engine registry names
 LOSSES = ("cross_entropy", "mse", "huber")
 SCHEDULES = ("none", "cosine", "step", "exponential")
 REGULARIZATION = ("none", "l1", "l2")
@@ -130,7 +123,7 @@ def validate(raw: dict, base: Config | None = None) -> Config:
     c.loss = _choice("loss", c.loss, LOSSES)
     if c.problem == "regression" and c.loss == "cross_entropy":
         c.loss = "mse"
-    c.optimizer = _choice("optimizer", c.optimizer, tuple(OPTIMIZERS))
+    c.optimizer = _choice("optimizer", c.optimizer, OPTIMIZERS)
     c.lr = _float("lr", c.lr, 0.0, 10.0, lo_open=True)
     c.regularization = _choice("regularization", c.regularization, REGULARIZATION)
     c.reg_rate = _float("reg_rate", c.reg_rate, 0.0, 10.0)

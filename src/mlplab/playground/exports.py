@@ -25,13 +25,11 @@ def success_rate(s: Session, epochs=None, threshold: float = 0.95) -> dict:
         n_out = s.n_classes if s.task == "classification" else 1
         model = nn.mlp([len(c.features), *c.layers, n_out], activation=c.activations, init=c.init,
                        seed=seeds, dropout=c.dropout, batchnorm=c.batchnorm)
-        from .config import OPTIMIZERS
-        name, options = OPTIMIZERS[c.optimizer]
         reg = {c.regularization: c.reg_rate} if c.regularization != "none" else {}
         start = time.perf_counter()
         try:
             nn.fit(model, s._inputs(s.X_train), s.y_train, loss=c.loss, epochs=epochs,
-                   optimizer=nn.optimizers.get(name, lr=c.lr, clip_norm=c.clip_norm or None, **options),
+                   optimizer=nn.optimizers.get(c.optimizer, lr=c.lr, clip_norm=c.clip_norm or None),
                    batch_size=min(c.batch_size, len(s.X_train)), seed=c.seed, **reg)
         except nn.DivergenceError as exc:
             return {"type": "success_rate", "error": str(exc)}
@@ -94,22 +92,17 @@ def export_command(s: Session) -> dict:
     """The ``mlplab train`` line that reproduces this run on the exported CSV."""
     from ..lab.train import TrainConfig
     c = s.config
-    name, options = {"sgd": ("sgd", {}), "adam": ("adam", {}), "rmsprop": ("rmsprop", {}),
-                     "adamw": ("adamw", {})}.get(c.optimizer, (None, None))
     notes = []
-    if name is None:
-        name = "sgd"
-        notes.append(f"# the CLI has no {c.optimizer} switch yet: this uses plain sgd")
-    cfg = TrainConfig(dataset="playground-data.csv", layers=tuple(c.layers) or (), epochs=max(s.epoch, 1),
-                      activation=c.activations[0] if c.activations else "relu", optimizer=name,
-                      lr=c.lr, batch_size=c.batch_size, seeds=(c.seed,), init=c.init,
-                      dropout=c.dropout, batchnorm=c.batchnorm,
-                      loss=c.loss,
+    if c.schedule != "none":
+        notes.append("# the playground's schedule is not carried over: this trains at a constant rate")
+    cfg = TrainConfig(dataset="playground-data.csv", layers=tuple(c.layers), epochs=max(s.epoch, 1),
+                      activation=",".join(c.activations) if len(set(c.activations)) > 1
+                      else (c.activations[0] if c.activations else "relu"),
+                      optimizer=c.optimizer, lr=c.lr, batch_size=c.batch_size, seeds=(c.seed,),
+                      init=c.init, dropout=c.dropout, batchnorm=c.batchnorm, loss=c.loss,
                       l1=c.reg_rate if c.regularization == "l1" else 0.0,
                       l2=c.reg_rate if c.regularization == "l2" else 0.0,
-                      clip_norm=c.clip_norm or None, schedule="none", val_split=0.0, scale="none")
-    if len(set(c.activations)) > 1:
-        notes.append("# the CLI takes one hidden activation: per-layer choices are not carried over")
+                      clip_norm=c.clip_norm or None, val_split=0.0, scale="none")
     return {"text": "\n".join([*notes, cfg.command()])}
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import nn
 from . import datasets
-from .config import DATA_KEYS, LIMITS, MODEL_KEYS, OPTIMIZERS, Config, validate
+from .config import DATA_KEYS, LIMITS, MODEL_KEYS, Config, validate
 
 RES = 100          # output map resolution
 NEURON_RES = 20    # per-neuron map resolution
@@ -145,8 +145,7 @@ class Session:
 
     def _new_optimizer(self):
         c = self.config
-        name, options = OPTIMIZERS[c.optimizer]
-        self.optimizer = nn.optimizers.get(name, lr=c.lr, clip_norm=c.clip_norm or None, **options)
+        self.optimizer = nn.optimizers.get(c.optimizer, lr=c.lr, clip_norm=c.clip_norm or None)
         self.base_lr = c.lr
 
     def _apply_live(self, changed):
