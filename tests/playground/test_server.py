@@ -130,3 +130,16 @@ def test_success_rate_message(client):
         ws.send_text(json.dumps({"type": "success_rate", "epochs": 20}))
         out = _until(ws, "success_rate")
         assert len(out["seeds"]) == 20 and out["epochs"] == 20
+
+
+def test_many_tabs_play_at_once(client):
+    from contextlib import ExitStack
+    with ExitStack() as stack:
+        tabs = [stack.enter_context(client.websocket_connect("/ws")) for _ in range(4)]
+        for i, ws in enumerate(tabs):
+            ws.send_text(json.dumps({"type": "config", "config": {"seed": i, "epochs_per_frame": 2}}))
+            ws.send_text(json.dumps({"type": "play"}))
+        for ws in tabs:  # every tab keeps getting frames that move forward
+            epochs = [_until(ws, "frame")["epoch"] for _ in range(3)]
+            assert epochs[-1] > epochs[0]
+        assert client.get("/health").json()["sessions"] == 4

@@ -102,10 +102,19 @@ class Connection:
         frame = self.session.frame(since=self.curve_sent)
         self.curve_sent = self.session.epoch if frame["curve"] else self.curve_sent
         frame["playing"] = self.playing
-        self.loop.call_soon_threadsafe(self._deliver, frame)
+        self._call_in_loop(self._deliver, frame)
 
     def _post(self, message: dict):
-        self.loop.call_soon_threadsafe(self.outbox.put_nowait, message)
+        self._call_in_loop(self.outbox.put_nowait, message)
+
+    def _call_in_loop(self, fn, *args):
+        """Hand ``fn(*args)`` to the event loop, unless the tab has gone meanwhile."""
+        if self.stopped.is_set():
+            return
+        try:
+            self.loop.call_soon_threadsafe(fn, *args)
+        except RuntimeError:  # the loop closed: the tab is gone
+            self.stopped.set()
 
     # --------------------------------------------------------------- event loop side
     def _deliver(self, frame):
