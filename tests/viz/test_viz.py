@@ -108,6 +108,20 @@ def test_html_player_is_offline_and_holds_every_frame(trained, tmp_path):
     assert '"labels": ["epoch 0", "epoch 5"' in page
 
 
+def test_mp4_when_ffmpeg_exists(trained, tmp_path):
+    import shutil
+    import subprocess
+    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
+        pytest.skip("ffmpeg is not installed (apt-get install ffmpeg)")
+    X, y, net, rec, wrec, h = trained
+    path = viz.TrainingAnimation(rec, h, X, y, size=(6.0, 3.0), dpi=50).save(tmp_path / "a.mp4", fps=5)
+    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                            "-show_entries", "stream=nb_read_frames,width,height,codec_name",
+                            "-of", "csv=p=0", str(path)], capture_output=True, text=True, check=True)
+    codec, width, height, frames = probe.stdout.strip().split(",")
+    assert (codec, int(width), int(height), int(frames)) == ("h264", 300, 150, 9)
+
+
 def test_mp4_without_ffmpeg_says_what_to_do(trained, tmp_path, monkeypatch):
     import shutil
     X, y, net, rec, wrec, h = trained
