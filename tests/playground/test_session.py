@@ -165,6 +165,20 @@ def test_epoch_limit_stops_training():
     assert s.epoch == 12 and s.status == "done"
 
 
+def test_early_stopping_after_100_epochs_without_progress():
+    # a big network on 30 noisy training points overfits: the test loss stops improving
+    s = Session({"dataset": "xor", "noise": 0.5, "n_samples": 60, "layers": [8, 8, 8],
+                 "activations": ["relu"] * 3, "optimizer": "adam", "lr": 0.03, "early_stopping": True})
+    for _ in range(100):
+        s.train(10)
+        if s.status == "done":
+            break
+    assert s.status == "done" and s.epoch == s.best_epoch + 100
+    best = min(row[2] for row in s.curve)
+    assert s.best_val == pytest.approx(best, abs=1e-5)
+    assert s.warning.startswith("early stopping: the test loss has not improved for 100 epochs")
+
+
 def test_success_rate_trains_twenty_seeds():
     s = Session({"layers": [4, 4], "activations": ["relu", "relu"], "optimizer": "adam", "lr": 0.03})
     out = exports.success_rate(s, epochs=30)

@@ -36,8 +36,10 @@ GRID, NEURON_GRID = _grid(RES), _grid(NEURON_RES)
 
 
 class _EpochStats(nn.Callback):
-    """Per epoch: the test loss / accuracy (validation figures) and the gradient norm of
-    each Dense layer at the epoch's last batch (cheap enough for every epoch)."""
+    """Per epoch: the loss curve (train and test figures), the gradient norm of each Dense
+    layer at the epoch's last batch, and the session's stops: the epoch limit, and early
+    stopping when the test loss has not improved for 100 epochs. (Training comes in
+    chunks of a few epochs, so the session, not a per-fit callback, keeps the best loss.)"""
 
     def __init__(self, session):
         self.s = session
