@@ -153,26 +153,29 @@ GATHER_ONCE_BYTES = 8 << 20
 
 
 def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
-    """One pass over the data in ``order``, one optimizer step per batch; the logs."""
+    """One pass over the data in ``order``, one optimizer step per batch; the logs.
+
+    The predicted classes of each batch go into one array and are compared with the
+    labels once at the end of the epoch (accuracy costs one call per step).
+    """
     model, loss, optimizer = run.model, run.loss, run.optimizer
     n, batch_size = run.n_samples, run.batch_size
     flat = model.flat_parameters()
     gather_once = batch_size < n and X.nbytes <= GATHER_ONCE_BYTES
     if gather_once:
         X, T = X.take(order, axis=-2), T.take(order, axis=-2)
-        labels = None if labels is None else labels.take(order, axis=-1)
-    losses, correct = [], 0
+    if labels is not None and batch_size < n:
+        labels = labels.take(order, axis=-1)  # in the order the batches see them
+    losses, predicted = [], None
     for b, start in enumerate(range(0, n, batch_size)):
+        stop = start + batch_size
         if batch_size == n:  # full batch: no copy, order does not matter
-            xb, tb, lb = X, T, labels
+            xb, tb = X, T
         elif gather_once:
-            stop = start + batch_size
             xb, tb = X[..., start:stop, :], T[..., start:stop, :]
-            lb = None if labels is None else labels[..., start:stop]
         else:
-            idx = order[start:start + batch_size]
+            idx = order[start:stop]
             xb, tb = X.take(idx, axis=-2), T.take(idx, axis=-2)
-            lb = None if labels is None else labels.take(idx, axis=-1)
         out = model.forward(xb, training=True)
         batch_loss, dout = loss.value_and_grad(out, tb)
         if not (math.isfinite(batch_loss) if batch_loss.ndim == 0 else np.isfinite(batch_loss).all()):
@@ -184,17 +187,28 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
         optimizer.step(flat)
         size = xb.shape[-2]
         losses.append(batch_loss * size)
-        if lb is not None:
-            correct = correct + count_correct(out, lb, loss.threshold)
+        if labels is not None:
+            if predicted is None:
+                predicted = np.empty((*out.shape[:-2], n), bool if out.shape[-1] == 1 else np.intp)
+            _predict_into(out, loss.threshold, predicted[..., start:start + size])
         for cb in batch_listeners:
             cb.on_batch_end(run, b, {"loss": batch_loss, "size": size})
     logs = {"loss": np.sum(losses, axis=0) / n}
     if labels is not None:
-        logs["accuracy"] = correct / n
+        hits = predicted == labels
+        logs["accuracy"] = (np.count_nonzero(hits) if hits.ndim == 1 else hits.sum(axis=-1)) / n
     if penalty:
         logs["penalty"] = penalty.value(model)
     logs["lr"] = np.asarray(optimizer.lr)
     return logs
+
+
+def _predict_into(out, threshold, dst):
+    """The predicted classes of ``out``: argmax, or ``out > threshold`` for one output."""
+    if out.shape[-1] == 1:
+        np.greater(out[..., 0], threshold, out=dst)
+    else:
+        np.argmax(out, axis=-1, out=dst)
 
 
 def evaluate(model, loss, X, T, labels, prefix="") -> dict:
