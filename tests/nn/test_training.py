@@ -197,3 +197,15 @@ def test_sgd_with_momentum_object():
     net = mlp([2, 4, 1], activation="tanh", output="sigmoid", seed=1)
     h = fit(net, X, y, loss="bce", optimizer=SGD(lr=0.5, momentum=0.9), epochs=300)
     assert h.accuracy[-1] == 1.0
+
+
+def test_replicas_with_dropout_equal_single_models_with_their_seeds():
+    seeds = [3, 7, 11]
+    X, y = disc_ring(n_samples=40, seed=2)
+    many = mlp([2, 6, 6, 2], dropout=0.3, seed=seeds, dtype="float64")
+    fit(many, X, y, loss="cross_entropy", lr=0.02, epochs=15, batch_size=10, seed=1)
+    for r, s in enumerate(seeds):
+        one = mlp([2, 6, 6, 2], dropout=0.3, seed=s, dtype="float64")
+        fit(one, X, y, loss="cross_entropy", lr=0.02, epochs=15, batch_size=10, seed=1)
+        for (pm, _), (p1, _) in zip(many.parameters(), one.parameters()):
+            np.testing.assert_allclose(pm[r], p1, rtol=1e-9, atol=1e-12)

@@ -120,8 +120,8 @@ def gradcheck(obj, x, target=None, *, training=True, h=1e-6, tol=1e-6, seed=0) -
         raise TypeError(f"obj must be a Layer, a Sequential or a Loss; received {type(obj).__name__}")
     obj = _to_float64(obj)
     layers = _layers_of(obj)
-    rng_states = [(layer.rng, copy.deepcopy(layer.rng.bit_generator.state))
-                  for layer in layers if hasattr(layer, "rng")]
+    rng_states = [(rng, copy.deepcopy(rng.bit_generator.state))
+                  for layer in layers for rng in getattr(layer, "rngs", ())]
     stats = [(layer, {k: v.copy() for k, v in layer.state.items()}) for layer in layers]
 
     def forward():

@@ -318,20 +318,26 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
                 layers.append(BatchNorm(fan_out, replicas=replicas, dtype=dtype))
             layers.append(layer_for(hidden[i]))
             if dropout:
-                layers.append(Dropout(dropout, seed=_dropout_seed(seed, i)))
+                layers.append(Dropout(dropout, seed=_dropout_seed(seed, replicas, i)))
         elif output is not None:
             layers.append(layer_for(output))
     return Sequential(layers)
 
 
-def _dropout_seed(seed, layer_index):
-    """A seed for a dropout layer derived from the model's seed(s) and its position."""
+def _dropout_seed(seed, replicas, layer_index):
+    """The dropout layer's generator(s), from the model's seed(s) and the layer's position:
+    one per replica, each exactly the one a single model with that replica's seed gets."""
     if seed is None or isinstance(seed, np.random.Generator):
         return None
-    seeds = list(seed) if isinstance(seed, (list, tuple)) else [seed]
+    if isinstance(seed, (list, tuple)):
+        seeds = list(seed)
+    else:
+        shape = replica_shape(replicas)
+        seeds = [seed + r for r in range(int(np.prod(shape)))] if shape else [seed]
     if any(isinstance(s, np.random.Generator) for s in seeds):
         return None
-    return np.random.default_rng([2, layer_index, *seeds])
+    rngs = [np.random.default_rng([2, layer_index, s]) for s in seeds]
+    return rngs if len(rngs) > 1 or isinstance(seed, (list, tuple)) else rngs[0]
 
 
 def _check_sizes(sizes):
