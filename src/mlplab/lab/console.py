@@ -13,16 +13,14 @@ from ..data.preprocessing import Scaler
 from ..data.tables import read_csv
 from ..nn import metrics
 from ..nn._atomic import atomic_file
+from ..nn._format import percent, spread
 from .train import alive_units
 
 
-def _cell(value, percent=False):
+def _cell(value, as_percent=False):
     """One figure, or median [min, max] over replicas."""
-    v = np.asarray(value, dtype=np.float64)
-    fmt = (lambda x: f"{100 * x:.2f}%") if percent else (lambda x: f"{x:.4f}")
-    if v.ndim == 0 or v.size == 1:
-        return fmt(v.ravel()[0])
-    return f"{fmt(np.median(v))} [{fmt(v.min())}, {fmt(v.max())}]"
+    text, span = spread(value, percent) if as_percent else spread(value)
+    return f"{text} {span}" if span else text
 
 
 def print_summary(result, out=sys.stdout) -> None:
@@ -36,7 +34,7 @@ def print_summary(result, out=sys.stdout) -> None:
     print(f"{'':14} {'loss':<28} {second:<30} {head}", file=out)
     for split, figures in result.figures.items():
         print(f"{split:14} {_cell(figures['loss']):<28} "
-              f"{_cell(figures[second], percent=not regression):<30}", file=out)
+              f"{_cell(figures[second], as_percent=not regression):<30}", file=out)
     alive = alive_units(result)
     if alive:
         cells = [f"layer {k}: {_cell(a) if reps > 1 else int(a)}/{width}"

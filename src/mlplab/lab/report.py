@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..nn import metrics
+from ..nn._format import percent, spread
 from .train import TrainResult, alive_units
 
 IMAGE_DATASETS = {"mnist": (28, 28), "fashion_mnist": (28, 28), "digits": (8, 8)}
@@ -26,10 +27,10 @@ def _img(fig, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _cell(v, percent=False):
-    v = np.asarray(v, dtype=np.float64).ravel()
-    f = (lambda x: f"{100 * x:.2f}%") if percent else (lambda x: f"{x:.4f}")
-    return f(v[0]) if v.size == 1 else f"{f(np.median(v))} <small>[{f(v.min())}, {f(v.max())}]</small>"
+def _cell(value, as_percent=False):
+    """One figure, or the median with ``[min, max]`` over replicas in small print."""
+    text, span = spread(value, percent) if as_percent else spread(value)
+    return f"{text} <small>{span}</small>" if span else text
 
 
 def _table(rows, head=None) -> str:
@@ -88,7 +89,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
     parts.append(_section("Configuration", _table(config_rows, ["setting", "value"]),
                           f"<p class='note'>{html.escape(ds.notes)}</p>" if ds.notes else ""))
 
-    rows = [[split, _cell(f["loss"]), _cell(f[second], percent=classification)]
+    rows = [[split, _cell(f["loss"]), _cell(f[second], as_percent=classification)]
             for split, f in result.figures.items()]
     figures = [_table(rows, ["", "loss", second + (" (median [min, max] over seeds)" if reps > 1 else "")])]
     alive = alive_units(result)

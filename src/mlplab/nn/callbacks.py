@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate, schedules
+from ._format import spread
 from .history import History
 
 
@@ -182,10 +183,8 @@ class ProgressBar(Callback):
 
     @staticmethod
     def _fmt(name, value):
-        value = np.asarray(value, dtype=np.float64)
-        if value.ndim == 0:
-            return f"{name} {value:.4f}"
-        return f"{name} {np.median(value):.4f} [{value.min():.4f}, {value.max():.4f}]"
+        text, span = spread(value)
+        return f"{name} {text}" + (f" {span}" if span else "")
 
     def on_epoch_end(self, run, epoch, logs):
         last = epoch + 1 == run.epochs
