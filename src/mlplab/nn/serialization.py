@@ -35,6 +35,13 @@ def save(model, path, meta: dict | None = None) -> Path:
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
+    with atomic_file(path) as f:
+        write(model, f, meta)
+    return path
+
+
+def write(model, file, meta: dict | None = None) -> None:
+    """Write ``model`` in the ``.npz`` layout above to an open binary ``file``."""
     meta = model.meta if meta is None else meta
     try:
         header = json.dumps({"format": FORMAT, "version": VERSION, "model": model.config(),
@@ -44,9 +51,7 @@ def save(model, path, meta: dict | None = None) -> Path:
     arrays = {_HEADER: np.array(header)}
     arrays.update({f"param/{name}": p for name, p, _ in model.named_parameters()})
     arrays.update({f"state/{name}": s for name, s in model.named_state()})
-    with atomic_file(path) as f:
-        np.savez(f, **arrays)
-    return path
+    np.savez(file, **arrays)
 
 
 def load(path):

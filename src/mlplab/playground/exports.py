@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import io
 import time
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -55,22 +57,18 @@ def success_rate(s: Session, epochs=None, threshold: float = 0.95) -> dict:
 def _export_model(s: Session) -> dict:
     """The network as an mlplab ``.npz``, with what ``mlplab evaluate`` needs to use it on
     the exported CSV (its features are the network's inputs, unscaled)."""
-    import tempfile
-    from pathlib import Path
-
-    from .. import nn
+    from ..data.preprocessing import Scaler
+    from ..nn.serialization import write
 
     with s.lock:
-        n = len(s.config.features)
         meta = {"dataset": "playground-data.csv", "task": s.task,
                 "classes": [str(k) for k in range(s.n_classes)] if s.task == "classification" else None,
                 "features": list(s.config.features),
-                "scaler": {"kind": "none", "feature_range": [0, 1], "offset": [0.0] * n,
-                           "scale": [1.0] * n},
+                "scaler": Scaler("none").fit(s._inputs(s.X_train)).config(),
                 "command": export_command(s)["text"]}
-        with tempfile.TemporaryDirectory() as tmp:
-            data = nn.save(s.model, Path(tmp) / "m.npz", meta=meta).read_bytes()
-    return {"filename": "playground-model.npz", "data": base64.b64encode(data).decode()}
+        buf = io.BytesIO()
+        write(s.model, buf, meta)
+    return {"filename": "playground-model.npz", "data": base64.b64encode(buf.getvalue()).decode()}
 
 
 def export_data(s: Session) -> dict:
@@ -115,22 +113,16 @@ def export_gif(s: Session) -> dict:
         if not s.film:
             raise ValueError("nothing to animate yet: press play first")
 
-        class _Film:  # what TrainingAnimation reads from a recorder
-            frames = [p for _, p in s.film]
-            epochs = [e for e, _ in s.film]
-            grid = Grid(-DOMAIN, DOMAIN, -DOMAIN, DOMAIN, resolution=s.film[0][1].shape[0])
-            film = np.stack(frames)
+        maps = [p for _, p in s.film]  # what TrainingAnimation reads from a recorder
+        film = SimpleNamespace(frames=maps, film=np.stack(maps), epochs=[e for e, _ in s.film],
+                               grid=Grid(-DOMAIN, DOMAIN, -DOMAIN, DOMAIN, resolution=maps[0].shape[0]))
 
         curve = np.array([row[1] for row in s.curve]) if s.curve else np.zeros(1)
         history = {"loss": curve}
         if s.task == "classification" and s.curve:
             history["accuracy"] = np.array([row[3] for row in s.curve])
         y = s.y_train if s.task == "classification" else (s.y_train > 0).astype(int)
-        anim = TrainingAnimation(_Film, history, s.X_train, y, title="mlplab playground")
-        import tempfile
-        from pathlib import Path
-        with tempfile.TemporaryDirectory() as tmp:
-            data = anim.save_gif(Path(tmp) / "a.gif", fps=10).read_bytes()
+        data = TrainingAnimation(film, history, s.X_train, y, title="mlplab playground").gif_bytes(fps=10)
     return {"filename": "playground-training.gif", "data": base64.b64encode(data).decode()}
 
 

@@ -8,6 +8,7 @@ frame (``benchmarks/animation.py`` compares this with the usual way).
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,14 +38,20 @@ class FrameAnimation:
 
     def save_gif(self, path, fps: float = 10) -> Path:
         """An animated GIF (Pillow; no ffmpeg needed)."""
+        path = Path(path)
+        path.write_bytes(self.gif_bytes(fps))
+        return path
+
+    def gif_bytes(self, fps: float = 10) -> bytes:
+        """The animated GIF's bytes."""
         from PIL import Image
 
         images = [Image.fromarray(f).quantize(colors=255, method=Image.Quantize.FASTOCTREE)
                   for f in self.frames()]
-        path = Path(path)
-        images[0].save(path, save_all=True, append_images=images[1:], loop=0,
+        buf = io.BytesIO()
+        images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], loop=0,
                        duration=int(round(1000 / fps)), disposal=1, optimize=False)
-        return path
+        return buf.getvalue()
 
     def save_mp4(self, path, fps: float = 10) -> Path:
         """An H.264 MP4 through ffmpeg (raises when ffmpeg is not installed)."""
