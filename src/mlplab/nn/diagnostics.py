@@ -29,20 +29,6 @@ from .dense import Dense
 _SATURATING = ("sigmoid", "tanh")
 
 
-def hidden_activations(model) -> list[tuple[int, Activation]]:
-    """``(k, layer)`` for the activation layer of each hidden layer (k from 1)."""
-    found, k = [], 0
-    dense_seen = 0
-    n_dense = sum(isinstance(layer, Dense) for layer in model.layers)
-    for layer in model.layers:
-        if isinstance(layer, Dense):
-            dense_seen += 1
-        elif isinstance(layer, Activation) and dense_seen < n_dense and dense_seen > k:
-            k = dense_seen
-            found.append((k, layer))
-    return found
-
-
 class NeuronStats(Callback):
     """Alive ReLU units and saturated sigmoid/tanh units per hidden layer and epoch."""
 
@@ -50,7 +36,7 @@ class NeuronStats(Callback):
         self.band = _validate.real("band", band, low=0.0, high=0.5, low_open=True, high_open=True)
 
     def on_train_begin(self, run):
-        self.watched = [(k, layer) for k, layer in hidden_activations(run.model)
+        self.watched = [(k, layer) for k, layer in run.model.hidden_activations()
                         if layer.activation.name in ("relu", *_SATURATING)]
 
     def on_epoch_begin(self, run, epoch):

@@ -214,17 +214,21 @@ class Sequential:
             return (proba[..., 0] > 0.5).astype(np.int64)
         return proba.argmax(axis=-1)
 
-    def hidden_outputs(self, X) -> list[np.ndarray]:
-        """The output of each hidden layer's activation for ``X`` (inference mode)."""
-        h = self._checked(X)
-        outputs, seen, n_dense = [], 0, len(self.dense_layers)
+    def hidden_activations(self) -> list[tuple[int, Activation]]:
+        """``(k, layer)``: the (first) activation layer of each hidden layer k (from 1)."""
+        found, seen = [], 0
+        n_dense = len(self.dense_layers)
         for layer in self.layers:
-            h = layer.forward(h, training=False)
             if isinstance(layer, Dense):
                 seen += 1
-            elif isinstance(layer, Activation) and seen < n_dense:
-                outputs.append(h)
-        return outputs
+            elif isinstance(layer, Activation) and 0 < seen < n_dense and (not found or found[-1][0] < seen):
+                found.append((seen, layer))
+        return found
+
+    def hidden_outputs(self, X) -> list[np.ndarray]:
+        """The output of each hidden layer's activation for ``X`` (inference mode)."""
+        self.forward(self._checked(X), training=False)
+        return [layer.output for _, layer in self.hidden_activations()]
 
     def _checked(self, X):
         return _validate.finite_array("X", X, dtype=self.dtype)
