@@ -98,7 +98,7 @@ def test_train_many_seeds_reports_ranges(capsys):
                         "--epochs", "30", "--lr", "0.05", "--batch-size", "300")
     assert code == 0
     assert "median [min, max] over seeds" in out
-    assert "reach > 95% test accuracy" in out
+    assert "reach training accuracy > 95%" in out
 
 
 def test_save_load_evaluate_gives_identical_predictions(tmp_path, capsys):

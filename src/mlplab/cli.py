@@ -125,7 +125,9 @@ def _cmd_train(args) -> int:
         seeds=_seed_list(args), loss=args.loss, init=args.init, dropout=args.dropout,
         batchnorm=args.batchnorm, l1=args.l1, l2=args.l2, clip_norm=args.clip_norm,
         schedule=args.schedule, val_split=args.val_split, test_size=args.test_size,
-        scale=args.scale)
+        scale=args.scale, clip_value=args.clip_value, patience=args.patience,
+        min_delta=args.min_delta, n_samples=args.n_samples, noise=args.noise,
+        data_seed=args.data_seed, task=args.task, success=args.success)
     print(config.command(), file=sys.stderr)
     if args.animate:
         _check_animatable(args)
@@ -186,6 +188,83 @@ def _seed_list(args):
     return list(range(args.seed, args.seed + (args.replicas or 1)))
 
 
+def _layers(text):
+    """``--layers``: hidden widths ``128,64``; ``0`` or an empty value for none (a
+    linear model). Every width is a positive integer; ``4,,4`` is refused."""
+    rule = "comma-separated positive widths such as 128,64"
+    if text.strip() in ("", "0"):
+        return ()
+    widths = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            raise argparse.ArgumentTypeError(f"expected {rule}, received {text!r} (an empty width "
+                                             "between commas)")
+        try:
+            width = int(part)
+        except ValueError:
+            width = 0
+        if width < 1:
+            raise argparse.ArgumentTypeError(f"expected {rule}, received {text!r} "
+                                             "(0 or '' alone: no hidden layer, a linear model)")
+        widths.append(width)
+    return tuple(widths)
+
+
+def _seeds(text):
+    """``--seeds``: ``0-19``, ``0,3,7`` or both (``0-4,10``); distinct seeds >= 0,
+    ranges low-high, at most ``MAX_SEEDS`` in all (counted before any is made)."""
+    from .lab.train import MAX_SEEDS
+
+    rule = "seeds such as 0-19 or 0,3,7"
+    seeds, count = [], 0
+    for part in text.split(","):
+        lo, dash, hi = (t.strip() for t in part.partition("-"))
+        if not (lo.isdigit() and (hi.isdigit() if dash else True)):
+            raise argparse.ArgumentTypeError(f"expected {rule}, received {text!r}")
+        lo, hi = int(lo), int(hi) if dash else int(lo)
+        if hi < lo:
+            raise argparse.ArgumentTypeError(
+                f"expected {rule} (a range goes low-high), received {text!r} ({part.strip()} "
+                "is reversed)")
+        count += hi - lo + 1
+        if count > MAX_SEEDS:
+            raise argparse.ArgumentTypeError(
+                f"expected at most {MAX_SEEDS:,} seeds, received {text!r} ({count:,} or more)")
+        seeds += range(lo, hi + 1)
+    if len(set(seeds)) != len(seeds):
+        twice = next(s for s in seeds if seeds.count(s) > 1)
+        raise argparse.ArgumentTypeError(f"expected distinct seeds, received {text!r} "
+                                         f"(seed {twice} twice)")
+    return seeds
+
+
+def _spec(registry_of, what, allow_none=False):
+    """An argparse type for a registry name with parameters: ``step:10:0.5``."""
+
+    def parse(text):
+        from .lab import spec
+
+        if allow_none and text.strip().lower() == "none":
+            return "none"
+        try:
+            spec.build(registry_of(), text, what)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text.strip().lower()
+
+    return parse
+
+
+def _success_rule(text):
+    from .nn import success
+
+    try:
+        return str(success.parse(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _number(convert, accept, rule):
     """An argparse type: ``convert`` the text and check ``accept``, or say ``rule``."""
 
@@ -201,27 +280,11 @@ def _number(convert, accept, rule):
     return parse
 
 
-def _int_list(text):
-    return tuple(int(t) for t in text.split(",") if t.strip())
-
-
-def _seed_range(text):
-    seeds = []
-    for part in text.split(","):
-        lo, _, hi = part.partition("-")
-        seeds += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
-    return seeds
-
-
 _positive_int = _number(int, lambda v: v >= 1, "a positive integer")
 _nonnegative_int = _number(int, lambda v: v >= 0, "an integer >= 0")
 _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number")
 _nonnegative_float = _number(float, lambda v: 0 <= v < float("inf"), "a number >= 0")
 _fraction = _number(float, lambda v: 0 <= v < 1, "a number in [0, 1)")
-_layers = _number(_int_list, lambda v: len(v) > 0 and min(v) >= 1,
-                  "comma-separated positive widths such as 128,64")
-_seeds = _number(_seed_range, lambda v: len(v) > 0 and min(v) >= 0,
-                 "seeds such as 0-19 or 0,3,7")
 
 
 def _choice(names_fn, what, many=False):
@@ -237,14 +300,16 @@ def _choice(names_fn, what, many=False):
 
 
 def _add_train(sub):
-    from .lab.train import SCHEDULES
-    from .nn import activations, initializers, losses, optimizers
+    from .data.tables import TASKS
+    from .lab.train import MAX_SEEDS
+    from .nn import activations, initializers, losses, optimizers, schedules
 
     p = sub.add_parser("train", help="train a network on a dataset or CSV file",
                        description="Train an MLP and print a summary; see `mlplab datasets`.",
                        epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("dataset", help="a dataset name (mlplab datasets) or a CSV file path")
-    p.add_argument("--layers", type=_layers, default=(32, 32), help="hidden widths (default 32,32)")
+    p.add_argument("--layers", type=_layers, default=(32, 32),
+                   help="hidden widths (default 32,32); 0 or '' for none: a linear model")
     p.add_argument("--activation", type=_choice(activations.names, "activation", many=True),
                    default="relu", help="hidden activation, or one per layer: relu,tanh (default relu)")
     p.add_argument("--optimizer", type=_choice(optimizers.names, "optimizer"), default="adam",
@@ -254,22 +319,51 @@ def _add_train(sub):
     p.add_argument("--epochs", type=_positive_int, default=10, help="default 10")
     p.add_argument("--seed", type=_nonnegative_int, default=0, help="default 0")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--replicas", type=_positive_int, help="train N seeds at once (seed..seed+N-1)")
-    group.add_argument("--seeds", type=_seeds, help="train these seeds at once, e.g. 0-19")
+    group.add_argument("--replicas", type=_number(int, lambda v: 1 <= v <= MAX_SEEDS,
+                                                  f"an integer from 1 to {MAX_SEEDS:,}"),
+                       help="train N seeds at once (seed..seed+N-1), each on its own data")
+    group.add_argument("--seeds", type=_seeds,
+                       help=f"train these seeds at once, e.g. 0-19 (at most {MAX_SEEDS:,}); each "
+                            "seed has its own data draw, split and shuffle, as --seed k alone")
     p.add_argument("--loss", type=_choice(losses.names, "loss"),
                    help="default cross_entropy (mse for regression)")
-    p.add_argument("--init", type=_choice(initializers.names, "initializer"), default="he_normal",
-                   help="weight initializer (default he_normal; see mlplab info)")
+    p.add_argument("--init", type=_spec(lambda: initializers.registry, "init"), default="he_normal",
+                   help="weight initializer, parameters after colons: normal:0.5 (std), "
+                        "uniform:0.1 (limit) (default he_normal; see mlplab info)")
     p.add_argument("--dropout", type=_fraction, default=0.0, help="drop probability (default 0)")
     p.add_argument("--batchnorm", action="store_true", help="batch norm after each hidden layer")
     p.add_argument("--l1", type=_nonnegative_float, default=0.0, help="L1 penalty on weights")
     p.add_argument("--l2", type=_nonnegative_float, default=0.0, help="L2 penalty on weights")
     p.add_argument("--clip-norm", type=_positive_float, help="clip gradients to this global norm")
-    p.add_argument("--schedule", choices=SCHEDULES, default="none",
-                   help="cosine (to 0 at the last epoch), step (x0.1 every third), exponential (x0.9)")
+    p.add_argument("--clip-value", type=_positive_float,
+                   help="clip every gradient element to [-v, v]")
+    p.add_argument("--schedule", type=_spec(lambda: schedules.registry, "schedule", allow_none=True),
+                   default="none",
+                   help="learning-rate schedule with parameters after colons: step:10:0.5 "
+                        "(step size, gamma), exponential:0.95, cosine or cosine:T; bare names: "
+                        "cosine to 0 at the last epoch, step x0.1 every third, exponential x0.9")
+    p.add_argument("--patience", type=_positive_int,
+                   help="early stopping: stop after N epochs without improvement of the "
+                        "validation loss (the training loss without validation); keeps the best weights")
+    p.add_argument("--min-delta", type=_nonnegative_float, default=0.0,
+                   help="early stopping: the smallest change that counts as improvement (default 0)")
     p.add_argument("--val-split", type=_fraction, help="validation fraction (default 0.1, 0 below 100 rows)")
-    p.add_argument("--test-size", type=_number(float, lambda v: 0 < v < 1, "a number in (0, 1)"),
-                   default=0.2, help="test fraction for datasets without a test split (default 0.2)")
+    p.add_argument("--test-size", type=_fraction, default=0.2,
+                   help="test fraction for datasets without a test split (default 0.2; "
+                        "0: train and report on all the rows)")
+    p.add_argument("--n-samples", type=_positive_int, help="generated datasets: rows to draw")
+    p.add_argument("--noise", type=_nonnegative_float,
+                   help="generated datasets: noise (moons, circles, spirals, line; blobs: their std)")
+    p.add_argument("--data-seed", type=_nonnegative_int,
+                   help="generated datasets: seed of the draw (default: each run's own seed)")
+    p.add_argument("--task", choices=TASKS,
+                   help="CSV files: read the label column as classes or as regression targets "
+                        "(default: integer labels with at most 20 values, at most half as many "
+                        "as rows, are classes)")
+    p.add_argument("--success", type=_success_rule, metavar="RULE",
+                   help="what counts as success, e.g. 'test_accuracy > 0.9' (default "
+                        "'train_accuracy > 0.95'; the seeds line is printed for the 2-D toy "
+                        "problems and truth tables, or when this is given)")
     p.add_argument("--scale", choices=("auto", "none", "zscore", "minmax", "robust"),
                    default="auto", help="feature scaling (default: the dataset's own)")
     p.add_argument("--save", metavar="MODEL.npz", help="write the trained model here")

@@ -76,6 +76,44 @@ def read_csv(path, label: str | int | None = -1, features=None):
     return X, labels, [header[i] for i in feature_idx]
 
 
+#: the tasks a table can be read as (``--task``)
+TASKS = ("classification", "regression")
+#: integer labels are read as classes when there are at most this many distinct values ...
+MAX_AUTO_CLASSES = 20
+
+
+def infer_task(labels: np.ndarray) -> tuple[str, str]:
+    """``(task, reason)``: how a label column is read when ``--task`` is not given.
+
+    The rule, in order:
+
+    - labels that are not all numbers are classes;
+    - numbers with a fractional part (``2.5``) are regression targets;
+    - integers are classes when there are at most ``MAX_AUTO_CLASSES`` (20) distinct
+      values *and* at most half as many as rows (each class has two rows on average);
+      otherwise regression (an 11-row table with 11 integer targets is a regression,
+      not 11 classes of one row each).
+
+    >>> infer_task(np.array(["0", "1", "1", "0"]))[0]
+    'classification'
+    >>> infer_task(np.array([str(v) for v in range(11)]))[0]
+    'regression'
+    """
+    try:
+        values = labels.astype(np.float64)
+    except ValueError:
+        return "classification", "the labels are not all numbers"
+    if not np.all(np.isfinite(values)):
+        return "classification", "the labels are not all finite numbers"
+    if not np.all(values == np.round(values)):
+        return "regression", "the targets are numbers with a fractional part"
+    n, k = len(values), len(np.unique(values))
+    if k <= MAX_AUTO_CLASSES and 2 * k <= n:
+        return "classification", f"{k} distinct integer labels in {n} rows"
+    return "regression", (f"{k} distinct integer targets in {n} rows (classes need at most "
+                          f"{MAX_AUTO_CLASSES} values and at most half as many as rows)")
+
+
 def encode_labels(labels: np.ndarray):
     """String labels -> ``(int64 codes, class names)``, classes sorted (numerically
     when every label is a number)."""

@@ -4,6 +4,12 @@
 the data, scales it, builds the network, trains it (with the given callbacks),
 measures it on train / validation / test data and returns a :class:`TrainResult`.
 ``TrainConfig.command()`` is the ``mlplab train`` line that reproduces the run.
+
+With several seeds every replica gets its own data draw, split, scaler and shuffle
+(:func:`mlplab.data.catalog.load_seeds`), so replica ``k`` of ``seeds=(0, ..., 19)``
+is, weight for weight, the run ``seeds=(k,)`` gives alone. (With early stopping the
+replicated run stops when every replica has run out of patience, so a replica may
+train past the epoch where its single run stopped.)
 """
 
 from __future__ import annotations
@@ -15,11 +21,21 @@ from dataclasses import asdict, dataclass, field, fields
 import numpy as np
 
 from .. import nn
-from ..data import catalog
+from ..data import catalog, tables
 from ..nn import metrics
+from ..nn import success as rules
+from . import spec
 
-SCHEDULES = ("none", "cosine", "step", "exponential")
+SCHEDULES = ("none", *nn.schedules.names())
 SCALES = ("auto", "none", "zscore", "minmax", "robust")
+#: at most this many seeds (replicas) in one run
+MAX_SEEDS = 10_000
+#: a schedule named without parameters takes these, from the number of epochs
+SCHEDULE_DEFAULTS = {
+    "cosine": lambda epochs: {"t_max": epochs},                         # to 0 at the last epoch
+    "step": lambda epochs: {"step_size": max(1, epochs // 3), "gamma": 0.1},  # x0.1 every third
+    "exponential": lambda epochs: {"gamma": 0.9},
+}
 
 
 @dataclass
@@ -35,27 +51,69 @@ class TrainConfig:
     epochs: int = 10
     seeds: tuple[int, ...] = (0,)
     loss: str | None = None          # None: cross_entropy, or mse for regression
-    init: str = "he_normal"
+    init: str = "he_normal"          # an initializer spec: "normal:0.5" (see lab.spec)
     dropout: float = 0.0
     batchnorm: bool = False
     l1: float = 0.0
     l2: float = 0.0
     clip_norm: float | None = None
-    schedule: str = "none"
+    schedule: str = "none"           # "none" or a schedule spec: "step:10:0.5", "cosine"
     val_split: float | None = None   # None: 0.1 when the training set has >= 100 rows
-    test_size: float = 0.2           # for datasets without an official test split
+    test_size: float = 0.2           # for datasets without an official test split; 0: none
     scale: str = "auto"              # auto: the dataset's own scaler
+    clip_value: float | None = None  # clip every gradient element to [-v, v]
+    patience: int | None = None      # early stopping: epochs without improvement
+    min_delta: float = 0.0           # early stopping: the improvement that counts
+    n_samples: int | None = None     # generated datasets: rows drawn (default: the dataset's)
+    noise: float | None = None       # generated datasets: noise (default: the dataset's)
+    data_seed: int | None = None     # generated datasets: seed of the draw (default: each run's seed)
+    task: str | None = None          # CSV files: classification | regression (None: inferred)
+    success: str | None = None       # rule text; None: the default rule (nn.success.DEFAULT)
 
     def __post_init__(self):
         self.layers = tuple(int(n) for n in self.layers)
+        bad = [n for n in self.layers if n < 1]
+        if bad:
+            raise ValueError(f"layers must be positive widths (none for a linear model); "
+                             f"received layers={self.layers}")
         self.seeds = tuple(int(s) for s in self.seeds)
         if not self.seeds:
             raise ValueError("seeds must hold at least one seed; received an empty list")
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; "
-                             f"received schedule={self.schedule!r}")
+        if len(self.seeds) > MAX_SEEDS:
+            raise ValueError(f"seeds may hold at most {MAX_SEEDS:,} seeds; received {len(self.seeds):,}")
+        if min(self.seeds) < 0:
+            raise ValueError(f"seeds must be integers >= 0; received {min(self.seeds)}")
+        if len(set(self.seeds)) != len(self.seeds):
+            twice = next(s for s in self.seeds if self.seeds.count(s) > 1)
+            raise ValueError(f"seeds must be distinct; seed {twice} is given twice")
+        if self.schedule != "none":
+            self.schedule = self.schedule.strip().lower()
+            spec.build(nn.schedules.registry, self.schedule, "schedule",
+                       **SCHEDULE_DEFAULTS.get(spec.parse(nn.schedules.registry, self.schedule,
+                                                          "schedule")[0], lambda e: {})(self.epochs))
+        spec.build(nn.initializers.registry, self.init, "init")
         if self.scale not in SCALES:
             raise ValueError(f"scale must be one of {', '.join(SCALES)}; received scale={self.scale!r}")
+        if not 0 <= self.test_size < 1:
+            raise ValueError(f"test_size must be in [0, 1); received test_size={self.test_size}")
+        if self.val_split is not None and not 0 <= self.val_split < 1:
+            raise ValueError(f"val_split must be in [0, 1); received val_split={self.val_split}")
+        if self.patience is None and self.min_delta:
+            raise ValueError(f"min_delta is the improvement early stopping waits for; give "
+                             f"patience too; received min_delta={self.min_delta}")
+        if not self.layers and (self.dropout or self.batchnorm):
+            option = f"dropout={self.dropout}" if self.dropout else "batchnorm=True"
+            raise ValueError(f"{option.split('=')[0]} acts on hidden layers, and a linear model "
+                             f"(layers=()) has none; received {option}")
+        if self.task is not None and self.task not in tables.TASKS:
+            raise ValueError(f"task must be one of {', '.join(tables.TASKS)}; received task={self.task!r}")
+        if self.success is not None:
+            self.success = str(rules.get(self.success))
+
+    @property
+    def success_rule(self) -> rules.Success:
+        """The rule that judges a run (the default one when ``success`` is None)."""
+        return rules.get(self.success)
 
     def command(self) -> str:
         """The ``mlplab train`` command line for this config (non-default options only)."""
@@ -67,17 +125,31 @@ class TrainConfig:
                 continue
             flag = "--" + f.name.replace("_", "-")
             if f.name == "layers":
-                parts += [flag, ",".join(map(str, value))]
+                parts += [flag, ",".join(map(str, value)) or "0"]
             elif f.name == "seeds":
-                parts += [flag, ",".join(map(str, value))]
+                parts += ["--seed", str(value[0])] if len(value) == 1 else [flag, seed_ranges(value)]
             elif isinstance(value, bool):
                 parts += [flag] if value else []
             else:
-                parts += [flag, str(value)]
+                parts += [flag, shlex.quote(str(value))]
         return " ".join(parts)
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def seed_ranges(seeds) -> str:
+    """``(0, 1, 2, 3, 7)`` -> ``"0-3,7"`` (what ``--seeds`` reads)."""
+    runs, seeds = [], list(seeds)
+    start = prev = seeds[0]
+    for s in [*seeds[1:], None]:
+        if s is not None and s == prev + 1:
+            prev = s
+            continue
+        runs.append(str(start) if start == prev else f"{start}-{prev}")
+        if s is not None:
+            start = prev = s
+    return ",".join(runs)
 
 
 @dataclass
@@ -89,31 +161,78 @@ class TrainResult:
     figures: dict = field(default_factory=dict)   # split -> {"loss": ..., "accuracy": ...}
     seconds: float = 0.0
     recorders: dict = field(default_factory=dict)  # "boundary", "weights" when recorded
+    early_stopping: nn.EarlyStopping | None = None  # its best_epoch, when --patience
+    n_val: int = 0                                  # the last n_val training rows validated
+
+    @property
+    def success_rule(self) -> rules.Success:
+        return self.config.success_rule
+
+    def succeeded(self) -> np.ndarray:
+        """Which replicas meet the success rule (a bool per replica, 0-d for one seed)."""
+        return self.success_rule.of(self.figures)
 
     def meta(self) -> dict:
-        """What a saved model carries to be used again (``mlplab evaluate/predict``)."""
-        ds = self.dataset
+        """What a saved model carries to be used again (``mlplab evaluate/predict``).
+
+        With several seeds the scaler holds one offset and scale per replica
+        (``(R, 1, f)``) and ``seeds`` lists the replicas' seeds; evaluate and predict
+        take single models (train seed k alone: it is replica k)."""
+        ds, cfg = self.dataset, self.config
+        split = {"seed": cfg.seeds[0], "test_size": cfg.test_size,
+                 **{k: getattr(cfg, k) for k in catalog.DATA_OPTIONS if getattr(cfg, k) is not None}}
         return {"dataset": ds.name, "classes": ds.classes, "features": ds.feature_names,
-                "scaler": ds.scaler.config(), "task": ds.task,
-                "split": {"seed": self.config.seeds[0], "test_size": self.config.test_size},
-                "train_config": self.config.as_dict(), "command": self.config.command()}
+                "scaler": ds.scaler.config(), "task": ds.task, "split": split,
+                "seeds": list(cfg.seeds), "success": str(cfg.success_rule),
+                "train_config": cfg.as_dict(), "command": cfg.command()}
 
 
 def _schedule_callback(config):
     if config.schedule == "none":
         return []
-    options = {"cosine": {"t_max": config.epochs},
-               "step": {"step_size": max(1, config.epochs // 3), "gamma": 0.1},
-               "exponential": {"gamma": 0.9}}[config.schedule]
-    return [nn.LRScheduler(config.schedule, **options)]
+    name, _ = spec.parse(nn.schedules.registry, config.schedule, "schedule")
+    defaults = SCHEDULE_DEFAULTS.get(name, lambda epochs: {})(config.epochs)
+    return [nn.LRScheduler(spec.build(nn.schedules.registry, config.schedule, "schedule",
+                                      **defaults))]
 
 
 def build_model(config: TrainConfig, n_inputs: int, n_outputs: int) -> nn.Sequential:
     seeds = list(config.seeds)
     activation = config.activation.split(",") if "," in config.activation else config.activation
     return nn.mlp([n_inputs, *config.layers, n_outputs], activation=activation,
-                  init=config.init, seed=seeds if len(seeds) > 1 else seeds[0],
+                  init=spec.build(nn.initializers.registry, config.init, "init"),
+                  seed=seeds if len(seeds) > 1 else seeds[0],
                   dropout=config.dropout, batchnorm=config.batchnorm)
+
+
+def load_data(config: TrainConfig, **options) -> catalog.Dataset:
+    """The run's data: one draw, split and scaler per seed (shared when the dataset
+    does not depend on the seed), as :func:`~mlplab.data.catalog.load_seeds`."""
+    return catalog.load_seeds(
+        config.dataset, config.seeds, test_size=config.test_size,
+        scale=None if config.scale == "auto" else config.scale, task=config.task,
+        **{k: getattr(config, k) for k in catalog.DATA_OPTIONS}, **options)
+
+
+def _check_success(rule, ds, n_val):
+    """Refuse, before training, a success rule about a figure the run will not have."""
+    has = {"train": True, "validation": n_val > 0, "test": ds.n_test > 0}
+    if not has[rule.split]:
+        why = "--val-split is 0" if rule.split == "validation" else "--test-size is 0"
+        raise ValueError(f"success rule '{rule}' needs {rule.split} figures, and this run has "
+                         f"none ({why})")
+    wrong = "accuracy" if ds.task == "regression" else "rmse"
+    if rule.measure == wrong:
+        raise ValueError(f"success rule '{rule}' measures {wrong}, which a {ds.task} run does "
+                         f"not have; use {'rmse or loss' if wrong == 'accuracy' else 'accuracy or loss'}")
+
+
+def _shuffle_seed(config):
+    """The seed ``fit`` shuffles from. A model that remembers its seeds
+    (``Sequential.seeds``) shuffles each replica from its own seed when given
+    ``None``, which keeps replica k equal to seed k alone under mini-batches;
+    otherwise every replica follows the first seed's order."""
+    return None if hasattr(nn.Sequential, "seeds") else config.seeds[0]
 
 
 def measure(model, loss, X, y, task) -> dict:
@@ -132,7 +251,7 @@ def _recorders(config, ds, X_raw):
 
     every = max(1, config.epochs // 100)
     out = {}
-    if ds.n_features == 2 and ds.task == "classification":
+    if ds.n_features == 2 and ds.task == "classification":  # X_raw may be (R, n, 2): Grid pools it
         out["boundary"] = BoundaryRecorder(Grid.around(X_raw), every=every,
                                            transform=ds.scaler.transform)
     if sum(config.layers) <= 40 and ds.n_features <= 8 and ds.n_outputs <= 8:
@@ -147,34 +266,41 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
     With ``record``, also collect what pictures need: gradient statistics, the
     decision-boundary film (2-D data) and weight snapshots (small networks).
     """
-    ds = catalog.load(config.dataset, seed=config.seeds[0], test_size=config.test_size,
-                      **(data_options or {}))
-    if config.scale != "auto":
-        from ..data.preprocessing import Scaler
-        ds.scaler = Scaler(config.scale).fit(ds.X_train)
+    ds = load_data(config, **(data_options or {}))
+    val_split = config.val_split
+    if val_split is None:
+        val_split = 0.1 if ds.n_train >= 100 else 0.0
+    n_val = int(round(ds.n_train * val_split))
+    _check_success(config.success_rule, ds, n_val)
     X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
     model = build_model(config, ds.n_features, ds.n_outputs)
     loss = nn.losses.get(config.loss or ("mse" if ds.task == "regression" else "cross_entropy"))
-    optimizer = nn.optimizers.get(config.optimizer, lr=config.lr, clip_norm=config.clip_norm)
-    val_split = config.val_split
-    if val_split is None:
-        val_split = 0.1 if len(X_train) >= 100 else 0.0
-    n_val = int(round(len(X_train) * val_split))
-    recorders = _recorders(config, ds, np.vstack([ds.X_train, ds.X_test])) if record else {}
+    optimizer = nn.optimizers.get(config.optimizer, lr=config.lr, clip_norm=config.clip_norm,
+                                  clip_value=config.clip_value)
+    stopper = None
+    if config.patience is not None:
+        stopper = nn.EarlyStopping(monitor="val_loss" if n_val else "loss",
+                                   patience=config.patience, min_delta=config.min_delta)
+    recorders = (_recorders(config, ds, np.concatenate([ds.X_train, ds.X_test], axis=-2))
+                 if record else {})
     watchers = [nn.NeuronStats(), *([nn.GradientStats()] if record else []), *recorders.values()]
     start = time.perf_counter()
     history = nn.fit(model, X_train, ds.y_train, loss=loss, optimizer=optimizer,
                      epochs=config.epochs, batch_size=config.batch_size,
-                     validation_split=val_split, seed=config.seeds[0], l1=config.l1,
+                     validation_split=val_split, seed=_shuffle_seed(config), l1=config.l1,
                      l2=config.l2,
-                     callbacks=[*_schedule_callback(config), *watchers, *callbacks])
+                     callbacks=[*_schedule_callback(config), *([stopper] if stopper else []),
+                                *watchers, *callbacks])
     seconds = time.perf_counter() - start
-    n_fit = len(X_train) - n_val
-    figures = {"train": measure(model, loss, X_train[:n_fit], ds.y_train[:n_fit], ds.task)}
+    n_fit = ds.n_train - n_val
+    figures = {"train": measure(model, loss, X_train[..., :n_fit, :], ds.y_train[..., :n_fit],
+                                ds.task)}
     if n_val:
-        figures["validation"] = measure(model, loss, X_train[n_fit:], ds.y_train[n_fit:], ds.task)
-    figures["test"] = measure(model, loss, X_test, ds.y_test, ds.task)
-    return TrainResult(config, model, history, ds, figures, seconds, recorders)
+        figures["validation"] = measure(model, loss, X_train[..., n_fit:, :],
+                                        ds.y_train[..., n_fit:], ds.task)
+    if ds.n_test:
+        figures["test"] = measure(model, loss, X_test, ds.y_test, ds.task)
+    return TrainResult(config, model, history, ds, figures, seconds, recorders, stopper, n_val)
 
 
 def alive_units(result: TrainResult) -> dict[int, tuple[np.ndarray, int]]:

@@ -12,11 +12,16 @@ import numpy as np
 from .session import SUCCESS_SEEDS, Session
 
 
-def success_rate(s: Session, epochs=None, threshold: float = 0.95) -> dict:
-    """Train the current setup from 20 seeds at once (replicas) and report how many reach
-    ``threshold`` test accuracy (R^2 > 0.9 for regression), with thumbnails."""
+def success_rate(s: Session, epochs=None, rule=None) -> dict:
+    """Train the current setup from 20 seeds at once (replicas) and report how many meet
+    the success ``rule`` (:mod:`mlplab.nn.success`; default ``train_accuracy > 0.95``,
+    the same rule as ``mlplab train``), with thumbnails. Regression, which has no
+    accuracy, is judged by test R^2 > 0.9 unless a rule is given (``train_rmse < 0.1``)."""
     from .. import nn
+    from ..nn import success
     from .session import NEURON_GRID, NEURON_RES
+
+    judge = success.get(rule)
 
     c = s.config
     epochs = int(epochs or c.epoch_limit or max(s.epoch, 200))
@@ -36,22 +41,42 @@ def success_rate(s: Session, epochs=None, threshold: float = 0.95) -> dict:
         except nn.DivergenceError as exc:
             return {"type": "success_rate", "error": str(exc)}
         seconds = time.perf_counter() - start
-        X_eval, y_eval = (s.X_test, s.y_test) if len(s.X_test) else (s.X_train, s.y_train)
+        if s.task == "classification" or rule is not None:
+            figures = _figures(s, model, nn.losses.get(c.loss))
+            ok, score = judge.of(figures), figures[judge.split][judge.measure]
+            metric, words, threshold = judge.metric, judge.describe(), judge.threshold
+        else:
+            X_eval, y_eval = (s.X_test, s.y_test) if len(s.X_test) else (s.X_train, s.y_train)
+            score = nn.metrics.r2_score(y_eval, model.forward(s._inputs(X_eval))[..., 0])
+            ok = score > 0.9
+            metric, words, threshold = "R^2", "test R^2 > 0.9", 0.9
         if s.task == "classification":
-            score = (model.predict(s._inputs(X_eval)) == y_eval).mean(axis=-1)
-            ok = score >= threshold
             out = model.predict_proba(s._inputs(NEURON_GRID))
             thumbs = out[..., 1] if out.shape[-1] == 2 else out.argmax(axis=-1) / max(n_out - 1, 1)
         else:
-            score = nn.metrics.r2_score(y_eval, model.forward(s._inputs(X_eval))[..., 0])
-            ok = score >= 0.9
             thumbs = (np.clip(model.forward(s._inputs(NEURON_GRID))[..., 0], -1, 1) + 1) / 2
-    return {"type": "success_rate", "epochs": epochs, "seeds": seeds, "scores": np.round(score, 4).tolist(),
+    return {"type": "success_rate", "epochs": epochs, "seeds": seeds,
+            "scores": np.round(np.asarray(score, dtype=float), 4).tolist(),
             "success": ok.tolist(), "successes": int(ok.sum()), "threshold": threshold,
-            "metric": "test accuracy" if s.task == "classification" else "R^2",
+            "metric": metric, "rule": words,
             "task": s.task, "n_classes": s.n_classes, "nres": NEURON_RES, "seconds": round(seconds, 3),
             "thumbnails": [base64.b64encode(np.round(t * 255).astype(np.uint8).tobytes()).decode()
                            for t in thumbs]}
+
+
+def _figures(s: Session, model, loss) -> dict:
+    """``{split: {measure: per-replica values}}`` on the session's train and test points,
+    as ``TrainResult.figures`` (what a success rule reads)."""
+    from .. import nn
+
+    out = {}
+    for split, X, y in (("train", s.X_train, s.y_train), ("test", s.X_test, s.y_test)):
+        if len(X):
+            X_in = s._inputs(X)
+            out[split] = nn.training.evaluate(model, loss, *nn.training.prepare(model, loss, X_in, y))
+            if s.task == "regression":
+                out[split]["rmse"] = nn.metrics.rmse(y, model.forward(X_in)[..., 0])
+    return out
 
 
 def _export_model(s: Session) -> dict:

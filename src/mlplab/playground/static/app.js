@@ -528,7 +528,7 @@ function uploadCsv(e) {
 // ------------------------------------------------------------------ success rate, exports
 function onSuccess(msg) {
   if (msg.error) { $("success-text").textContent = msg.error; return; }
-  $("success-text").textContent = `${msg.successes} / ${msg.seeds.length} seeds reach ${msg.task === "classification" ? (100 * msg.threshold) + "% test accuracy" : "R^2 0.9"} after ${msg.epochs} epochs (${msg.seconds} s)`;
+  $("success-text").textContent = `${msg.successes} / ${msg.seeds.length} seeds reach ${msg.rule} after ${msg.epochs} epochs (${msg.seconds} s)`;
   const n = msg.nres;
   $("thumbs").innerHTML = msg.thumbnails.map((_, i) => `<figure><canvas width="${n}" height="${n}" class="${msg.success[i] ? "ok" : "fail"}"></canvas>seed ${msg.seeds[i]}<br>${(100 * msg.scores[i]).toFixed(0)}%</figure>`).join("");
   [...$("thumbs").querySelectorAll("canvas")].forEach((canvas, i) => {
