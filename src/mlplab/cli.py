@@ -114,12 +114,11 @@ def _write_outputs(result, args):
         print(f"animation      {anim.save(args.animate)}")
 
 
-def _cmd_train(args) -> int:
-    from . import nn
-    from .lab.console import print_summary
-    from .lab.train import TrainConfig, run_training
+def _train_config(args):
+    """The TrainConfig an ``mlplab train`` command line describes."""
+    from .lab.train import TrainConfig
 
-    config = TrainConfig(
+    return TrainConfig(
         dataset=args.dataset, layers=args.layers, activation=args.activation,
         optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
         seeds=_seed_list(args), loss=args.loss, init=args.init, dropout=args.dropout,
@@ -128,6 +127,14 @@ def _cmd_train(args) -> int:
         scale=args.scale, clip_value=args.clip_value, patience=args.patience,
         min_delta=args.min_delta, n_samples=args.n_samples, noise=args.noise,
         data_seed=args.data_seed, task=args.task, success=args.success)
+
+
+def _cmd_train(args) -> int:
+    from . import nn
+    from .lab.console import print_summary
+    from .lab.train import run_training
+
+    config = _train_config(args)
     print(config.command(), file=sys.stderr)
     if args.animate:
         _check_animatable(args)

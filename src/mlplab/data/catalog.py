@@ -95,8 +95,18 @@ def _split(name, X, y, classes, features, scaler_kind, seed, test_size, notes=""
 
     ``test_size=0`` keeps every row for training and leaves an empty test set."""
     if test_size:
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=test_size, seed=seed, stratify=classes is not None)
+        if classes is not None:
+            counts = np.bincount(y, minlength=len(classes))
+            lonely = [classes[k] for k in np.flatnonzero(counts == 1)]
+            if lonely:
+                raise ValueError(f"{name}: a stratified test split (test_size={test_size}) needs two "
+                                 f"rows of every class; class(es) {', '.join(lonely[:10])} have one "
+                                 "(use test_size 0, or --task regression for numeric targets)")
+        try:
+            X_train, X_test, y_train, y_test = train_test_split(
+                X, y, test_size=test_size, seed=seed, stratify=classes is not None)
+        except ValueError as exc:  # e.g. fewer test rows than classes
+            raise ValueError(f"{name}: cannot split with test_size={test_size}: {exc}") from None
     else:
         X_train, X_test, y_train, y_test = X, X[:0], y, y[:0]
     scaler = Scaler(scaler_kind).fit(X_train)
@@ -115,7 +125,8 @@ def _toy(name, make, classes, description, shape, keywords, scaler="none", **fix
         return _split(name, X, y, classes, [f"x{i + 1}" for i in range(X.shape[1])], scaler,
                       seed, test_size, notes, seeded=data_seed is None)
 
-    return Entry(name, description, shape, load, options=(*keywords, "data_seed"), success=True)
+    return Entry(name, description, shape, load, options=(*keywords, "data_seed"),
+                 success=classes is not None)
 
 
 def _gate(gate):
@@ -178,12 +189,12 @@ def _csv(path, seed=0, test_size=0.2, label=-1, scale="zscore", task=None, **_):
         task, reason = tables.infer_task(labels)
         notes = f"read as {task}: {reason} (--task overrides)"
     else:
-        notes = f"read as {task} (as asked)"
+        notes = f"read as {task}, as asked"
     if task == "regression":
         try:
             y, classes = labels.astype(np.float32), None
         except ValueError:
-            bad = next(v for v in labels if not _is_number(v))
+            bad = str(next(v for v in labels if not _is_number(v)))
             raise ValueError(f"{path}: task 'regression' needs numeric targets in the label "
                              f"column; received {bad!r}") from None
         if not np.isfinite(y).all():

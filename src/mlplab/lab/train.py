@@ -88,9 +88,12 @@ class TrainConfig:
             raise ValueError(f"seeds must be distinct; seed {twice} is given twice")
         if self.schedule != "none":
             self.schedule = self.schedule.strip().lower()
-            spec.build(nn.schedules.registry, self.schedule, "schedule",
-                       **SCHEDULE_DEFAULTS.get(spec.parse(nn.schedules.registry, self.schedule,
-                                                          "schedule")[0], lambda e: {})(self.epochs))
+            schedule = build_schedule(self.schedule, self.epochs)
+            zero = next((t for t in range(self.epochs) if not schedule(self.lr, t) > 0), None)
+            if zero is not None:
+                raise ValueError(f"schedule {self.schedule!r} brings the learning rate to 0 at epoch "
+                                 f"{zero + 1} of {self.epochs}; give a period of at least the "
+                                 f"number of epochs, or a floor (cosine:T:eta_min)")
         spec.build(nn.initializers.registry, self.init, "init")
         if self.scale not in SCALES:
             raise ValueError(f"scale must be one of {', '.join(SCALES)}; received scale={self.scale!r}")
@@ -187,13 +190,18 @@ class TrainResult:
                 "train_config": cfg.as_dict(), "command": cfg.command()}
 
 
+def build_schedule(text: str, epochs: int) -> nn.schedules.Schedule:
+    """A schedule spec (``"step:10:0.5"``); parameters it leaves out come from
+    ``SCHEDULE_DEFAULTS`` for the run's number of epochs."""
+    name, _ = spec.parse(nn.schedules.registry, text, "schedule")
+    defaults = SCHEDULE_DEFAULTS.get(name, lambda n: {})(epochs)
+    return spec.build(nn.schedules.registry, text, "schedule", **defaults)
+
+
 def _schedule_callback(config):
     if config.schedule == "none":
         return []
-    name, _ = spec.parse(nn.schedules.registry, config.schedule, "schedule")
-    defaults = SCHEDULE_DEFAULTS.get(name, lambda epochs: {})(config.epochs)
-    return [nn.LRScheduler(spec.build(nn.schedules.registry, config.schedule, "schedule",
-                                      **defaults))]
+    return [nn.LRScheduler(build_schedule(config.schedule, config.epochs))]
 
 
 def build_model(config: TrainConfig, n_inputs: int, n_outputs: int) -> nn.Sequential:
@@ -215,7 +223,8 @@ def load_data(config: TrainConfig, **options) -> catalog.Dataset:
 
 
 def _check_success(rule, ds, n_val):
-    """Refuse, before training, a success rule about a figure the run will not have."""
+    """Refuse, before training, an asked-for success rule about a figure the run
+    will not have (the default rule is only applied where it makes sense)."""
     has = {"train": True, "validation": n_val > 0, "test": ds.n_test > 0}
     if not has[rule.split]:
         why = "--val-split is 0" if rule.split == "validation" else "--test-size is 0"
@@ -271,7 +280,8 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
     if val_split is None:
         val_split = 0.1 if ds.n_train >= 100 else 0.0
     n_val = int(round(ds.n_train * val_split))
-    _check_success(config.success_rule, ds, n_val)
+    if config.success is not None:
+        _check_success(config.success_rule, ds, n_val)
     X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
     model = build_model(config, ds.n_features, ds.n_outputs)
     loss = nn.losses.get(config.loss or ("mse" if ds.task == "regression" else "cross_entropy"))
