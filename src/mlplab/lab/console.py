@@ -123,6 +123,13 @@ def _data_for(model, dataset: str):
     return scaler.transform(ds.X_test), ds.y_test, meta.get("classes")
 
 
+def _rows_note(model, dataset: str) -> str:
+    trained_on_all = model.meta.get("split", {}).get("test_size") == 0
+    if trained_on_all and not dataset.lower().endswith(".csv"):
+        return "   (the training rows: the model was trained with --test-size 0)"
+    return ""
+
+
 def print_evaluation(model, dataset: str, out=sys.stdout) -> dict:
     """Accuracy, confusion matrix and classification report (or RMSE and R^2)."""
     _single(model, "evaluate")
@@ -130,11 +137,11 @@ def print_evaluation(model, dataset: str, out=sys.stdout) -> dict:
     if classes is None:
         pred = model.forward(X)[..., 0]
         r2, err = float(metrics.r2_score(y, pred)), float(metrics.rmse(y, pred))
-        print(f"samples {len(y)}   RMSE {err:.4f}   R^2 {r2:.4f}", file=out)
+        print(f"samples {len(y)}   RMSE {err:.4f}   R^2 {r2:.4f}{_rows_note(model, dataset)}", file=out)
         return {"rmse": err, "r2": r2}
     pred = model.predict(X)
     acc = float(metrics.accuracy(y, pred))
-    print(f"samples {len(y)}   accuracy {100 * acc:.2f}%\n", file=out)
+    print(f"samples {len(y)}   accuracy {100 * acc:.2f}%{_rows_note(model, dataset)}\n", file=out)
     C = metrics.confusion_matrix(y, pred, len(classes))
     width = max(6, *(len(c) for c in classes)) + 1
     print("confusion matrix (rows: true class, columns: predicted)", file=out)
