@@ -204,3 +204,10 @@ def test_command_lists_every_new_option_and_meta_keeps_them():
 def test_bad_configs_are_refused_naming_the_option(options, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**options)
+
+
+def test_per_seed_data_is_bounded_before_it_is_stacked(monkeypatch):
+    monkeypatch.setattr(catalog, "MAX_STACK_BYTES", 100_000)
+    with pytest.raises(ValueError, match=r"per-seed data for 50 seeds of 'disc_ring' would take "
+                                         r"0.1 MiB \(at most 0 MiB\); use fewer seeds"):
+        catalog.load_seeds("disc_ring", range(50))

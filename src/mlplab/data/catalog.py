@@ -72,6 +72,8 @@ class Dataset:
         return 1 if self.classes is None else len(self.classes)
 
 
+#: per-seed data stacked for replicas may take at most this many bytes (features)
+MAX_STACK_BYTES = 1 << 30
 #: the dataset parameters a command line can set (``--n-samples`` ...)
 DATA_OPTIONS = ("n_samples", "noise", "data_seed")
 
@@ -309,6 +311,11 @@ def load_seeds(name: str, seeds, **options) -> Dataset:
     first = load(name, seed=seeds[0], **options)
     if len(seeds) == 1 or not first.seeded:
         return first
+    size = (first.X_train.nbytes + first.X_test.nbytes) * len(seeds)
+    if size > MAX_STACK_BYTES:
+        raise ValueError(f"per-seed data for {len(seeds):,} seeds of {name!r} would take "
+                         f"{size / 2**20:,.1f} MiB (at most {MAX_STACK_BYTES / 2**20:,.0f} MiB); "
+                         f"use fewer seeds")
     parts = [first, *(load(name, seed=s, **options) for s in seeds[1:])]
     for seed, ds in zip(seeds, parts):
         if ds.X_train.shape != first.X_train.shape or ds.X_test.shape != first.X_test.shape:
