@@ -221,7 +221,7 @@ def _layers(text):
 def _seeds(text):
     """``--seeds``: ``0-19``, ``0,3,7`` or both (``0-4,10``); distinct seeds >= 0,
     ranges low-high, at most ``MAX_SEEDS`` in all (counted before any is made)."""
-    from .lab.train import MAX_SEEDS
+    from .lab.train import MAX_SEEDS, first_repeat
 
     rule = "seeds such as 0-19 or 0,3,7"
     seeds, count = [], 0
@@ -239,8 +239,8 @@ def _seeds(text):
             raise argparse.ArgumentTypeError(
                 f"expected at most {MAX_SEEDS:,} seeds, received {text!r} ({count:,} or more)")
         seeds += range(lo, hi + 1)
-    if len(set(seeds)) != len(seeds):
-        twice = next(s for s in seeds if seeds.count(s) > 1)
+    twice = first_repeat(seeds)
+    if twice is not None:
         raise argparse.ArgumentTypeError(f"expected distinct seeds, received {text!r} "
                                          f"(seed {twice} twice)")
     return seeds

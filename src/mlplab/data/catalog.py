@@ -189,7 +189,7 @@ def _csv(path, seed=0, test_size=0.2, label=-1, scale="zscore", task=None, **_):
         features = features[:col] + features[col + 1:]
     if task is None:
         task, reason = tables.infer_task(labels)
-        notes = f"read as {task}: {reason} (--task overrides)"
+        notes = f"read as {task}: {reason}; --task overrides"
     else:
         notes = f"read as {task}, as asked"
     if task == "regression":

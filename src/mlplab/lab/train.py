@@ -72,8 +72,7 @@ class TrainConfig:
 
     def __post_init__(self):
         self.layers = tuple(int(n) for n in self.layers)
-        bad = [n for n in self.layers if n < 1]
-        if bad:
+        if any(n < 1 for n in self.layers):
             raise ValueError(f"layers must be positive widths (none for a linear model); "
                              f"received layers={self.layers}")
         self.seeds = tuple(int(s) for s in self.seeds)
@@ -83,8 +82,8 @@ class TrainConfig:
             raise ValueError(f"seeds may hold at most {MAX_SEEDS:,} seeds; received {len(self.seeds):,}")
         if min(self.seeds) < 0:
             raise ValueError(f"seeds must be integers >= 0; received {min(self.seeds)}")
-        if len(set(self.seeds)) != len(self.seeds):
-            twice = next(s for s in self.seeds if self.seeds.count(s) > 1)
+        twice = first_repeat(self.seeds)
+        if twice is not None:
             raise ValueError(f"seeds must be distinct; seed {twice} is given twice")
         if self.schedule != "none":
             self.schedule = self.schedule.strip().lower()
@@ -139,6 +138,16 @@ class TrainConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def first_repeat(values):
+    """The first value seen twice in ``values``, or None."""
+    seen = set()
+    for v in values:
+        if v in seen:
+            return v
+        seen.add(v)
+    return None
 
 
 def seed_ranges(seeds) -> str:
