@@ -125,7 +125,7 @@ def _cmd_train(args) -> int:
         seeds=_seed_list(args), loss=args.loss, init=args.init, dropout=args.dropout,
         batchnorm=args.batchnorm, l1=args.l1, l2=args.l2, clip_norm=args.clip_norm,
         schedule=args.schedule, val_split=args.val_split, test_size=args.test_size,
-        scale=args.scale)
+        scale=args.scale, output=args.output)
     print(config.command(), file=sys.stderr)
     if args.animate:
         _check_animatable(args)
@@ -237,7 +237,7 @@ def _choice(names_fn, what, many=False):
 
 
 def _add_train(sub):
-    from .lab.train import SCHEDULES
+    from .lab.train import OUTPUTS, SCHEDULES
     from .nn import activations, initializers, losses, optimizers
 
     p = sub.add_parser("train", help="train a network on a dataset or CSV file",
@@ -257,7 +257,10 @@ def _add_train(sub):
     group.add_argument("--replicas", type=_positive_int, help="train N seeds at once (seed..seed+N-1)")
     group.add_argument("--seeds", type=_seeds, help="train these seeds at once, e.g. 0-19")
     p.add_argument("--loss", type=_choice(losses.names, "loss"),
-                   help="default cross_entropy (mse for regression)")
+                   help="default: the loss that fits --output (logits: cross_entropy; sigmoid: "
+                        "bce; log_softmax: nll; regression: mse)")
+    p.add_argument("--output", choices=OUTPUTS,
+                   help="output layer (default linear: logits); sigmoid on 2 classes is 1 unit")
     p.add_argument("--init", type=_choice(initializers.names, "initializer"), default="he_normal",
                    help="weight initializer (default he_normal; see mlplab info)")
     p.add_argument("--dropout", type=_fraction, default=0.0, help="drop probability (default 0)")

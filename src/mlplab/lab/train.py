@@ -20,6 +20,7 @@ from ..nn import metrics
 
 SCHEDULES = ("none", "cosine", "step", "exponential")
 SCALES = ("auto", "none", "zscore", "minmax", "robust")
+OUTPUTS = ("linear", "sigmoid", "softmax", "log_softmax")
 
 
 @dataclass
@@ -34,7 +35,8 @@ class TrainConfig:
     batch_size: int = 64
     epochs: int = 10
     seeds: tuple[int, ...] = (0,)
-    loss: str | None = None          # None: cross_entropy, or mse for regression
+    loss: str | None = None          # None: the loss that fits the output (see output_and_loss)
+    output: str | None = None        # None: linear outputs (logits); or sigmoid, softmax, log_softmax
     init: str = "he_normal"
     dropout: float = 0.0
     batchnorm: bool = False
@@ -54,6 +56,9 @@ class TrainConfig:
         if self.schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; "
                              f"received schedule={self.schedule!r}")
+        if self.output is not None and self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)} (or None for linear); "
+                             f"received output={self.output!r}")
         if self.scale not in SCALES:
             raise ValueError(f"scale must be one of {', '.join(SCALES)}; received scale={self.scale!r}")
 
@@ -108,10 +113,30 @@ def _schedule_callback(config):
     return [nn.LRScheduler(config.schedule, **options)]
 
 
+def output_and_loss(config: TrainConfig, task: str, n_classes: int) -> tuple[int, str]:
+    """``(n_outputs, loss)`` of a run: how many output units to build and the loss name.
+
+    A sigmoid output on two classes is one unit, P(class 1) (accuracy thresholds it at
+    0.5); otherwise one unit per class (1 for regression). Without ``config.loss`` the
+    loss is the one that fits the output (``nn.pairing.loss_for``: sigmoid ``bce``,
+    one logit ``bce_logits``, k logits ``cross_entropy``, log_softmax ``nll``,
+    regression ``mse``); with none (a softmax output) ``cross_entropy``, which ``fit``
+    then refuses with the reason and the fix, before training.
+    """
+    output = config.output or "linear"
+    n_outputs = 1 if output == "sigmoid" and task == "classification" and n_classes == 2 \
+        else n_classes
+    # a one-class table is still a classification: its loss (and refusal) is cross_entropy's
+    n_fit = max(n_outputs, 2) if task == "classification" and output == "linear" else n_outputs
+    loss = config.loss or nn.pairing.loss_for(output, n_fit, task) or "cross_entropy"
+    return n_outputs, loss
+
+
 def build_model(config: TrainConfig, n_inputs: int, n_outputs: int) -> nn.Sequential:
     seeds = list(config.seeds)
     activation = config.activation.split(",") if "," in config.activation else config.activation
     return nn.mlp([n_inputs, *config.layers, n_outputs], activation=activation,
+                  output=None if config.output in (None, "linear") else config.output,
                   init=config.init, seed=seeds if len(seeds) > 1 else seeds[0],
                   dropout=config.dropout, batchnorm=config.batchnorm)
 
@@ -153,8 +178,9 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
         from ..data.preprocessing import Scaler
         ds.scaler = Scaler(config.scale).fit(ds.X_train)
     X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
-    model = build_model(config, ds.n_features, ds.n_outputs)
-    loss = nn.losses.get(config.loss or ("mse" if ds.task == "regression" else "cross_entropy"))
+    n_outputs, loss = output_and_loss(config, ds.task, ds.n_outputs)
+    model = build_model(config, ds.n_features, n_outputs)
+    loss = nn.losses.get(loss)  # fit refuses it before training if it does not fit the output
     optimizer = nn.optimizers.get(config.optimizer, lr=config.lr, clip_norm=config.clip_norm)
     val_split = config.val_split
     if val_split is None:

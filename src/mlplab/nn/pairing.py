@@ -97,12 +97,14 @@ def check(model, loss, y=None, *, n_samples: int | None = None, validation_split
 
     Checks, in order (each a ``ValueError`` naming the loss, what it found and the fix):
 
-    1. the loss fits the model's output layer and number of outputs (:func:`check_output`);
-    2. a two-class loss (``bce``, ``bce_logits``) does not get integer labels of 3 or
+    1. a two-class loss (``bce``, ``bce_logits``) does not get integer labels of 3 or
        more classes (use ``cross_entropy``);
-    3. a classification loss gets training labels of at least two classes, in each
+    2. a classification loss gets training labels of at least two classes, in each
        replica when ``y`` is given per replica (the message names the class and the
-       number of samples).
+       number of samples);
+    3. the loss fits the model's output layer and number of outputs (:func:`check_output`).
+
+    The labels come first: when they are wrong, no output layer would make the pair fit.
 
     Parameters
     ----------
@@ -121,27 +123,35 @@ def check(model, loss, y=None, *, n_samples: int | None = None, validation_split
     """
     loss = losses.get(loss)
     k = model.n_outputs
-    check_output(loss, output_kind(model), k)
-    if y is None or not (loss.binary or loss.classification):
-        return
-    labels, integer = _class_labels(np.asarray(y), k, n_samples, tuple(model.replicas or ()))
-    if labels is None:
-        return
-    classes = np.unique(labels)
-    if loss.binary and integer and len(classes) > 2:
-        raise ValueError(
-            f"loss={loss.name!r} is a two-class loss, but {name} holds integer labels of "
-            f"{len(classes)} classes ({_listing(classes)}): use loss='cross_entropy' on logits "
-            "(a linear output layer, one output per class)")
-    n = labels.shape[-1]
-    n_train = n - int(round(n * validation_split)) if validation_split else n
-    _check_two_classes(loss, labels[..., :n_train], name, n_train < n, getattr(model, "seeds", None))
+    kind = output_kind(model)
+    labels = integer = None
+    if y is not None and (loss.binary or loss.classification):
+        labels, integer = _class_labels(y, k, n_samples, tuple(model.replicas or ()))
+    head = f"loss={loss.name!r} (output={kind!r}, {k} output{'s' if k != 1 else ''})"
+    # the labels first: when they are wrong, no output layer would make the pair fit
+    if labels is not None and loss.binary and integer:
+        classes = np.unique(labels)
+        if len(classes) > 2:
+            raise ValueError(
+                f"{head} is a two-class loss, but {name} holds integer labels of "
+                f"{len(classes)} classes ({_listing(classes)}): use loss='cross_entropy' on "
+                "logits (a linear output layer, one output per class)")
+    if labels is not None:
+        n = labels.shape[-1]
+        n_train = n - int(round(n * validation_split)) if validation_split else n
+        _check_two_classes(head, labels[..., :n_train], name, n_train < n,
+                           getattr(model, "seeds", None))
+    check_output(loss, kind, k)
 
 
 def _class_labels(y, k, n, reps):
     """``(labels, integer)``: the class labels ``(..., n)`` that ``fit`` reads from ``y``
     and whether ``y`` gave them as integers (rather than one-hot rows); ``(None, False)``
     for regression values, soft targets, or a shape ``fit`` refuses itself."""
+    try:
+        y = np.asarray(y)
+    except ValueError:  # ragged lists: fit's own check names them
+        return None, False
     if y.dtype.kind not in "biuf" or y.ndim == 0 or not np.isfinite(y).all():
         return None, False
     if n is None:
@@ -158,7 +168,7 @@ def _class_labels(y, k, n, reps):
     return None, False
 
 
-def _check_two_classes(loss, labels, name, split, seeds):
+def _check_two_classes(head, labels, name, split, seeds):
     """Refuse labels of one class (in any replica): nothing to tell apart."""
     flat = labels.reshape(-1, labels.shape[-1])
     for r, row in enumerate(flat):
@@ -167,9 +177,9 @@ def _check_two_classes(loss, labels, name, split, seeds):
         where = ""
         if labels.ndim > 1:
             where = f" in replica {r}" + (f" (seed {seeds[r]})" if seeds and r < len(seeds) else "")
-        which = "training samples (those before the validation split)" if split else "samples"
+        which = "training samples (those before the validation split)" if split else "training samples"
         raise ValueError(
-            f"loss={loss.name!r} needs training labels of at least two classes, but {name} holds "
+            f"{head} needs training labels of at least two classes, but {name} holds "
             f"a single class{where}: all {len(row)} {which} are class {int(row[0])}; "
             "a classifier needs examples of each class: check the labels (or the split)")
 
