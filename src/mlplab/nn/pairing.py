@@ -121,13 +121,22 @@ def check(model, loss, y=None, *, n_samples: int | None = None, validation_split
     name : str
         What to call ``y`` in messages.
     """
+    check_pair(loss, output_kind(model), model.n_outputs, y, n_samples=n_samples,
+               validation_split=validation_split, replicas=tuple(model.replicas or ()),
+               seeds=getattr(model, "seeds", None), name=name)
+
+
+def check_pair(loss, output: str, n_outputs: int, y=None, *, n_samples: int | None = None,
+               validation_split: float = 0.0, replicas: tuple = (), seeds=None,
+               name: str = "y") -> None:
+    """:func:`check` for a network not built yet: its ``output`` kind, ``n_outputs`` and
+    ``replicas`` (and their ``seeds``, to name a replica in messages)."""
     loss = losses.get(loss)
-    k = model.n_outputs
-    kind = output_kind(model)
+    k = n_outputs
     labels = integer = None
     if y is not None and (loss.binary or loss.classification):
-        labels, integer = _class_labels(y, k, n_samples, tuple(model.replicas or ()))
-    head = f"loss={loss.name!r} (output={kind!r}, {k} output{'s' if k != 1 else ''})"
+        labels, integer = _class_labels(y, k, n_samples, tuple(replicas))
+    head = f"loss={loss.name!r} (output={output!r}, {k} output{'s' if k != 1 else ''})"
     # the labels first: when they are wrong, no output layer would make the pair fit
     if labels is not None and loss.binary and integer:
         classes = np.unique(labels)
@@ -139,9 +148,8 @@ def check(model, loss, y=None, *, n_samples: int | None = None, validation_split
     if labels is not None:
         n = labels.shape[-1]
         n_train = n - int(round(n * validation_split)) if validation_split else n
-        _check_two_classes(head, labels[..., :n_train], name, n_train < n,
-                           getattr(model, "seeds", None))
-    check_output(loss, kind, k)
+        _check_two_classes(head, labels[..., :n_train], name, n_train < n, seeds)
+    check_output(loss, output, k)
 
 
 def _class_labels(y, k, n, reps):
