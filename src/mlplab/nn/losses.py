@@ -151,7 +151,10 @@ class BCE(Loss):
     classification = binary = True
     refusals = {"linear": "bce takes probabilities, so a sigmoid output layer, and linear outputs "
                           "are logits: use loss='bce_logits' (the sigmoid fused in), "
-                          "or output='sigmoid'"}
+                          "or output='sigmoid'",
+                **{kind: f"bce takes one probability per output, from a sigmoid output layer: use "
+                         f"output='sigmoid', or drop output={kind!r} and use loss='bce_logits'"
+                   for kind in ("softmax", "log_softmax")}}
 
     def __init__(self, eps: float = 1e-7):
         self.eps = _validate.real("eps", eps, low=0.0, high=0.5, low_open=True, high_open=True)
