@@ -16,11 +16,11 @@ import numpy as np
 
 from .. import nn
 from ..data import catalog
-from ..nn import metrics
+from ..nn import metrics, pairing
 
 SCHEDULES = ("none", "cosine", "step", "exponential")
 SCALES = ("auto", "none", "zscore", "minmax", "robust")
-OUTPUTS = ("linear", "sigmoid", "softmax", "log_softmax")
+OUTPUTS = pairing.OUTPUT_KINDS  # linear (logits), sigmoid, softmax, log_softmax
 
 
 @dataclass
@@ -128,7 +128,7 @@ def output_and_loss(config: TrainConfig, task: str, n_classes: int) -> tuple[int
         else n_classes
     # a one-class table is still a classification: its loss (and refusal) is cross_entropy's
     n_fit = max(n_outputs, 2) if task == "classification" and output == "linear" else n_outputs
-    loss = config.loss or nn.pairing.loss_for(output, n_fit, task) or "cross_entropy"
+    loss = config.loss or pairing.loss_for(output, n_fit, task) or "cross_entropy"
     return n_outputs, loss
 
 
