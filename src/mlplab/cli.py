@@ -126,7 +126,7 @@ def _train_config(args):
         schedule=args.schedule, val_split=args.val_split, test_size=args.test_size,
         scale=args.scale, clip_value=args.clip_value, patience=args.patience,
         min_delta=args.min_delta, n_samples=args.n_samples, noise=args.noise,
-        data_seed=args.data_seed, task=args.task, success=args.success)
+        data_seed=args.data_seed, task=args.task, success=args.success, output=args.output)
 
 
 def _cmd_train(args) -> int:
@@ -308,7 +308,7 @@ def _choice(names_fn, what, many=False):
 
 def _add_train(sub):
     from .data.tables import TASKS
-    from .lab.train import MAX_SEEDS
+    from .lab.train import MAX_SEEDS, OUTPUTS
     from .nn import activations, initializers, losses, optimizers, schedules
 
     p = sub.add_parser("train", help="train a network on a dataset or CSV file",
@@ -333,7 +333,10 @@ def _add_train(sub):
                        help=f"train these seeds at once, e.g. 0-19 (at most {MAX_SEEDS:,}); each "
                             "seed has its own data draw, split and shuffle, as --seed k alone")
     p.add_argument("--loss", type=_choice(losses.names, "loss"),
-                   help="default cross_entropy (mse for regression)")
+                   help="default: the loss that fits --output (logits: cross_entropy; sigmoid: "
+                        "bce; log_softmax: nll; regression: mse)")
+    p.add_argument("--output", choices=OUTPUTS,
+                   help="output layer (default linear: logits); sigmoid on 2 classes is 1 unit")
     p.add_argument("--init", type=_spec(lambda: initializers.registry, "init"), default="he_normal",
                    help="weight initializer, parameters after colons: normal:0.5 (std), "
                         "uniform:0.1 (limit) (default he_normal; see mlplab info)")

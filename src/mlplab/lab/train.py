@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import nn
 from ..data import catalog, tables
-from ..nn import metrics
+from ..nn import metrics, pairing
 from ..nn import success as rules
 from . import spec
 
@@ -36,6 +36,7 @@ SCHEDULE_DEFAULTS = {
     "step": lambda epochs: {"step_size": max(1, epochs // 3), "gamma": 0.1},  # x0.1 every third
     "exponential": lambda epochs: {"gamma": 0.9},
 }
+OUTPUTS = pairing.OUTPUT_KINDS  # linear (logits), sigmoid, softmax, log_softmax
 
 
 @dataclass
@@ -50,7 +51,8 @@ class TrainConfig:
     batch_size: int = 64
     epochs: int = 10
     seeds: tuple[int, ...] = (0,)
-    loss: str | None = None          # None: cross_entropy, or mse for regression
+    loss: str | None = None          # None: the loss that fits the output (see output_and_loss)
+    output: str | None = None        # None: linear outputs (logits); or sigmoid, softmax, log_softmax
     init: str = "he_normal"          # an initializer spec: "normal:0.5" (see lab.spec)
     dropout: float = 0.0
     batchnorm: bool = False
@@ -93,6 +95,9 @@ class TrainConfig:
                 raise ValueError(f"schedule {self.schedule!r} brings the learning rate to 0 at epoch "
                                  f"{zero + 1} of {self.epochs}; give a period of at least the "
                                  f"number of epochs, or a floor (cosine:T:eta_min)")
+        if self.output is not None and self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)} (or None for linear); "
+                             f"received output={self.output!r}")
         spec.build(nn.initializers.registry, self.init, "init")
         if self.scale not in SCALES:
             raise ValueError(f"scale must be one of {', '.join(SCALES)}; received scale={self.scale!r}")
@@ -213,10 +218,30 @@ def _schedule_callback(config):
     return [nn.LRScheduler(build_schedule(config.schedule, config.epochs))]
 
 
+def output_and_loss(config: TrainConfig, task: str, n_classes: int) -> tuple[int, str]:
+    """``(n_outputs, loss)`` of a run: how many output units to build and the loss name.
+
+    A sigmoid output on two classes is one unit, P(class 1) (accuracy thresholds it at
+    0.5); otherwise one unit per class (1 for regression). Without ``config.loss`` the
+    loss is the one that fits the output (``nn.pairing.loss_for``: sigmoid ``bce``,
+    one logit ``bce_logits``, k logits ``cross_entropy``, log_softmax ``nll``,
+    regression ``mse``); with none (a softmax output) ``cross_entropy``, which ``fit``
+    then refuses with the reason and the fix, before training.
+    """
+    output = config.output or "linear"
+    n_outputs = 1 if output == "sigmoid" and task == "classification" and n_classes == 2 \
+        else n_classes
+    # a one-class table is still a classification: its loss (and refusal) is cross_entropy's
+    n_fit = max(n_outputs, 2) if task == "classification" and output == "linear" else n_outputs
+    loss = config.loss or pairing.loss_for(output, n_fit, task) or "cross_entropy"
+    return n_outputs, loss
+
+
 def build_model(config: TrainConfig, n_inputs: int, n_outputs: int) -> nn.Sequential:
     seeds = list(config.seeds)
     activation = config.activation.split(",") if "," in config.activation else config.activation
     return nn.mlp([n_inputs, *config.layers, n_outputs], activation=activation,
+                  output=None if config.output in (None, "linear") else config.output,
                   init=spec.build(nn.initializers.registry, config.init, "init"),
                   seed=seeds if len(seeds) > 1 else seeds[0],
                   dropout=config.dropout, batchnorm=config.batchnorm)
@@ -292,8 +317,9 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
     if config.success is not None:
         _check_success(config.success_rule, ds, n_val)
     X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
-    model = build_model(config, ds.n_features, ds.n_outputs)
-    loss = nn.losses.get(config.loss or ("mse" if ds.task == "regression" else "cross_entropy"))
+    n_outputs, loss = output_and_loss(config, ds.task, ds.n_outputs)
+    model = build_model(config, ds.n_features, n_outputs)
+    loss = nn.losses.get(loss)  # fit refuses it before training if it does not fit the output
     optimizer = nn.optimizers.get(config.optimizer, lr=config.lr, clip_norm=config.clip_norm,
                                   clip_value=config.clip_value)
     stopper = None

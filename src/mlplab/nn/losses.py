@@ -17,6 +17,10 @@ Every loss has
 
 Targets may be shared by all replicas (no leading axes) or given per replica.
 
+Each loss also declares the network output it fits (``outputs``, ``min_outputs``,
+``classification``, ``binary``, ``refusals``); :mod:`.pairing` reads those
+declarations to refuse a mismatched model / loss / targets triple before training.
+
 >>> import numpy as np
 >>> ce = get("cross_entropy")
 >>> logits = np.array([[2.0, 0.0], [0.0, 2.0]])
@@ -42,6 +46,19 @@ class Loss(Configurable):
     target_kind = "elementwise"
     #: a single output above this counts as class 1 when measuring accuracy
     threshold = 0.5
+    #: output kinds this loss fits (see ``pairing.output_kind``): "linear" (logits),
+    #: "sigmoid", "softmax", "log_softmax"; None: any output
+    outputs: tuple[str, ...] | None = None
+    #: the fewest network outputs it is meaningful on
+    min_outputs = 1
+    #: what it takes, in words (for the refusal message)
+    takes = "any output"
+    #: a classification loss: training labels of a single class are refused
+    classification = False
+    #: a two-class loss: integer labels of 3 or more classes are refused
+    binary = False
+    #: output kind -> the reason and fix when this loss refuses it (more than the generic text)
+    refusals: dict[str, str] = {}
 
     def value(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -129,6 +146,15 @@ class BCE(Loss):
     """
 
     name = "bce"
+    outputs = ("sigmoid",)
+    takes = "probabilities, so a sigmoid output layer"
+    classification = binary = True
+    refusals = {"linear": "bce takes probabilities, so a sigmoid output layer, and linear outputs "
+                          "are logits: use loss='bce_logits' (the sigmoid fused in), "
+                          "or output='sigmoid'",
+                **{kind: f"bce takes one probability per output, from a sigmoid output layer: use "
+                         f"output='sigmoid', or drop output={kind!r} and use loss='bce_logits'"
+                   for kind in ("softmax", "log_softmax")}}
 
     def __init__(self, eps: float = 1e-7):
         self.eps = _validate.real("eps", eps, low=0.0, high=0.5, low_open=True, high_open=True)
@@ -155,6 +181,11 @@ class BCEWithLogits(Loss):
 
     name = "bce_logits"
     threshold = 0.0
+    outputs = ("linear",)
+    takes = "logits (a linear output layer) and applies the sigmoid itself"
+    classification = binary = True
+    refusals = {"sigmoid": "the sigmoid would be applied twice: drop output='sigmoid', "
+                           "or use loss='bce' with output='sigmoid'"}
 
     def value(self, pred, target):
         return _mean(np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred))))
@@ -185,8 +216,15 @@ def class_targets(target: np.ndarray, n_classes: int, dtype) -> np.ndarray:
     return target
 
 
+#: softmax then a loss that applies the softmax again (cross_entropy, focal): the text is a contract
+SOFTMAX_TWICE = ("softmax would be applied twice: drop output='softmax', "
+                 "or use loss='nll' with output='log_softmax'")
+
+
 class _LabelLoss(Loss):
     target_kind = "labels"
+    classification = True
+    min_outputs = 2
 
 
 @registry.register("cross_entropy", "categorical_crossentropy", "softmax_cross_entropy")
@@ -203,6 +241,10 @@ class SoftmaxCrossEntropy(_LabelLoss):
     """
 
     name = "cross_entropy"
+    # log_softmax(z) = z - logsumexp(z) only shifts the logits: the loss and gradient are unchanged
+    outputs = ("linear", "log_softmax")
+    takes = "logits (a linear output layer), one per class, and applies the softmax itself"
+    refusals = {"softmax": SOFTMAX_TWICE}
 
     def __init__(self, label_smoothing: float = 0.0):
         self.label_smoothing = _validate.probability("label_smoothing", label_smoothing,
@@ -247,6 +289,8 @@ class NLL(_LabelLoss):
     """
 
     name = "nll"
+    outputs = ("log_softmax",)
+    takes = "log-probabilities, so a log_softmax output layer"
 
     def value(self, pred, target):
         q = class_targets(target, pred.shape[-1], pred.dtype)
@@ -271,6 +315,9 @@ class Focal(_LabelLoss):
     """
 
     name = "focal"
+    outputs = ("linear", "log_softmax")  # as cross_entropy: the softmax is inside
+    takes = "logits (a linear output layer), one per class, and applies the softmax itself"
+    refusals = {"softmax": SOFTMAX_TWICE}
 
     def __init__(self, gamma: float = 2.0, alpha=None):
         self.gamma = _validate.nonnegative("gamma", gamma)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from . import _validate, losses, optimizers
+from . import _validate, losses, optimizers, pairing
 from .callbacks import Callback, Recorder, Run
 from .diagnostics import divergence_report
 from .history import History
@@ -74,6 +74,9 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
     ------
     DivergenceError
         When the loss becomes NaN or infinite.
+    ValueError
+        Before training, when the loss does not fit the model's output or the labels
+        (:func:`mlplab.nn.pairing.check`), or an argument is out of range.
     """
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a mlplab Sequential (see mlplab.nn.mlp); "
@@ -95,6 +98,8 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
             raise TypeError(f"callbacks[{i}] must be a mlplab Callback; received {cb!r}")
     rng = _validate.rng(_validate.seed("seed", seed))
 
+    # the loss must fit the output and the labels; refused here, once, before anything trains
+    pairing.check(model, loss, y, n_samples=_n_rows(X), validation_split=validation_split)
     X, T, labels = prepare(model, loss, X, y, "X", "y")
     if validation is not None and validation_split:
         raise ValueError("give either validation or validation_split, not both; received "
@@ -275,6 +280,15 @@ def prepare(model, loss, X, y, x_name="X", y_name="y"):
     T = y[..., None].astype(model.dtype)
     _check_binary_range(loss, T, y_name)
     return X, T, _binary_labels(T)
+
+
+def _n_rows(X):
+    """Rows of X (the sample axis), or None when X's shape cannot be read (prepare says why)."""
+    try:
+        shape = np.shape(X)
+    except ValueError:  # ragged nested lists
+        return None
+    return shape[-2] if len(shape) >= 2 else None
 
 
 def _integral(y):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import asdict, dataclass, field, fields
 
-from ..nn import activations, initializers
+from ..nn import activations, initializers, losses, pairing
 from .datasets import DATASETS, FEATURES
 
 LIMITS = {
@@ -25,7 +25,10 @@ LIMITS = {
     "message_bytes": 400_000,
 }
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")  # engine registry names
-LOSSES = ("cross_entropy", "mse", "huber")
+LOSSES = ("cross_entropy", "mse", "huber", "mae", "focal", "nll", "bce_logits")
+#: output layers the playground builds (one unit per class; a sigmoid on 2 classes would be
+#: 1 unit, which the page does not draw): "linear" is logits
+OUTPUTS = ("linear", "softmax", "log_softmax")
 SCHEDULES = ("none", "cosine", "step", "exponential")
 REGULARIZATION = ("none", "l1", "l2")
 EXTRA_DATASETS = ("points", "csv")  # drawn by the user, uploaded
@@ -44,6 +47,7 @@ class Config:
     activations: list = field(default_factory=lambda: ["tanh", "tanh"])
     problem: str = "classification"
     loss: str = "cross_entropy"
+    output: str = "linear"
     optimizer: str = "sgd"
     lr: float = 0.03
     regularization: str = "none"
@@ -121,8 +125,13 @@ def validate(raw: dict, base: Config | None = None) -> Config:
     c.activations = [_choice(f"activations[{i}]", a, names) for i, a in enumerate(acts[:len(c.layers)])]
     c.problem = _choice("problem", c.problem, ("classification", "regression"))
     c.loss = _choice("loss", c.loss, LOSSES)
-    if c.problem == "regression" and c.loss == "cross_entropy":
-        c.loss = "mse"
+    c.output = _choice("output", c.output, OUTPUTS)
+    if c.problem == "regression":  # the problem decides: one linear output (a softmax of one
+        c.output = "linear"          # number is 1), and mse unless a regression loss was chosen
+        c.loss = "mse" if losses.get(c.loss).classification else c.loss
+    # the engine's own check (as in fit): e.g. nll on logits, softmax then cross_entropy;
+    # the session checks the labels (two-class losses, one class) against its data
+    pairing.check_output(c.loss, c.output, 1 if c.problem == "regression" else 2)
     c.optimizer = _choice("optimizer", c.optimizer, OPTIMIZERS)
     c.lr = _float("lr", c.lr, 0.0, 10.0, lo_open=True)
     c.regularization = _choice("regularization", c.regularization, REGULARIZATION)
@@ -141,6 +150,11 @@ def validate(raw: dict, base: Config | None = None) -> Config:
     return c
 
 
+def output_layer(c: Config) -> str | None:
+    """The ``mlp(output=...)`` argument for ``c.output`` (None: a linear last layer)."""
+    return None if c.output == "linear" else c.output
+
+
 #: settings that need new data, a new network, or neither (applied live)
 DATA_KEYS = {"dataset", "n_samples", "noise", "train_ratio", "data_seed", "problem"}
-MODEL_KEYS = {"features", "layers", "activations", "init", "dropout", "batchnorm", "seed"}
+MODEL_KEYS = {"features", "layers", "activations", "init", "dropout", "batchnorm", "seed", "output"}

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from .config import output_layer
 from .session import SUCCESS_SEEDS, Session
 
 
@@ -31,7 +32,7 @@ def success_rate(s: Session, epochs=None, rule=None) -> dict:
         seeds = list(range(c.seed, c.seed + SUCCESS_SEEDS))
         n_out = s.n_classes if s.task == "classification" else 1
         model = nn.mlp([len(c.features), *c.layers, n_out], activation=c.activations, init=c.init,
-                       seed=seeds, dropout=c.dropout, batchnorm=c.batchnorm)
+                       seed=seeds, dropout=c.dropout, batchnorm=c.batchnorm, output=output_layer(c))
         reg = {c.regularization: c.reg_rate} if c.regularization != "none" else {}
         start = time.perf_counter()
         try:
@@ -123,6 +124,7 @@ def export_command(s: Session) -> dict:
                       else (c.activations[0] if c.activations else "relu"),
                       optimizer=c.optimizer, lr=c.lr, batch_size=c.batch_size, seeds=(c.seed,),
                       init=c.init, dropout=c.dropout, batchnorm=c.batchnorm, loss=c.loss,
+                      output=output_layer(c),
                       l1=c.reg_rate if c.regularization == "l1" else 0.0,
                       l2=c.reg_rate if c.regularization == "l2" else 0.0,
                       clip_norm=c.clip_norm or None, val_split=0.0, scale="none")

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import nn
 from . import datasets
-from .config import DATA_KEYS, LIMITS, MODEL_KEYS, Config, validate
+from .config import DATA_KEYS, LIMITS, MODEL_KEYS, Config, output_layer, validate
 
 RES = 100          # output map resolution
 NEURON_RES = 20    # per-neuron map resolution
@@ -87,6 +87,8 @@ class Session:
             new = validate(raw, self.config)
             old = self.config
             changed = {k for k in new.as_dict() if new.as_dict()[k] != old.as_dict()[k]}
+            if changed & {"loss", "output"} and not changed & DATA_KEYS:
+                self._check_pair(new)  # refused before anything changes
             self.config = new
             rebuilt = set()
             if changed & DATA_KEYS or (new.dataset == "points" and "dataset" in changed):
@@ -114,6 +116,7 @@ class Session:
             X, y, task = datasets.make(c.dataset, c.n_samples, c.noise, c.data_seed)
         if task != c.problem:  # the data decide the problem type, and its usual loss
             c.loss = "cross_entropy" if task == "classification" else "mse"
+            c.output = "linear"
         c.problem = task
         if len(X) >= 2:
             self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
@@ -127,13 +130,26 @@ class Session:
             self.n_classes = max(2, int(labels.max()) + 1)
         else:
             self.n_classes = 1
+        if nn.losses.get(c.loss).binary and self.n_classes > 2:  # new data, more classes
+            c.loss = "cross_entropy"
+
+    def _check_pair(self, c):
+        """The engine's check (``nn.pairing``) of ``c``'s loss and output on the current
+        labels. Labels of a single class are left to ``train`` (drawing the first class
+        of points must not refuse every setting)."""
+        y = None
+        if self.task == "classification" and len(np.unique(self.y_train)) > 1:
+            y = np.concatenate([self.y_train, self.y_test])  # every class the data hold
+        nn.pairing.check_pair(c.loss, c.output, self._n_outputs(), y)
+
+    def _n_outputs(self):
+        return self.n_classes if self.task == "classification" else 1
 
     def _rebuild_model(self):
         c = self.config
-        n_out = self.n_classes if self.task == "classification" else 1
-        sizes = [len(c.features), *c.layers, n_out]
+        sizes = [len(c.features), *c.layers, self._n_outputs()]
         self.model = nn.mlp(sizes, activation=c.activations, init=c.init, seed=c.seed,
-                            dropout=c.dropout, batchnorm=c.batchnorm)
+                            output=output_layer(c), dropout=c.dropout, batchnorm=c.batchnorm)
         self._new_optimizer()
         self.shuffle_rng = np.random.default_rng(c.seed)
         self.epoch = 0
@@ -272,6 +288,12 @@ class Session:
                 self.status = "paused"
                 return
             loss = nn.losses.get(c.loss)
+            try:  # as fit would, but answered in the page: nothing trains
+                nn.pairing.check(self.model, loss, self.y_train)
+            except ValueError as exc:
+                self.warning = str(exc)
+                self.status = "paused"
+                return
             callbacks = [_EpochStats(self)]
             if c.schedule != "none":
                 options = {"cosine": {"t_max": max(c.epoch_limit or 500, 1)},

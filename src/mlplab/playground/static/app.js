@@ -19,7 +19,7 @@ const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const DEFAULTS = {
   dataset: "circle", n_samples: 500, noise: 0, train_ratio: 0.5, data_seed: 0, batch_size: 10,
   features: ["x1", "x2"], layers: [4, 2], activations: ["tanh", "tanh"], problem: "classification",
-  loss: "cross_entropy", optimizer: "sgd", lr: 0.03, regularization: "none", reg_rate: 0,
+  loss: "cross_entropy", output: "linear", optimizer: "sgd", lr: 0.03, regularization: "none", reg_rate: 0,
   init: "xavier_uniform", dropout: 0, batchnorm: false, clip_norm: 0, schedule: "none", seed: 0,
   epochs_per_frame: 1, epoch_limit: 0, early_stopping: false,
 };
@@ -96,7 +96,7 @@ function setConfig(patch, reset = true) {
 function onData(msg) {
   state.data = msg;
   // the server has the last word (e.g. the problem type follows the dataset)
-  for (const k of ["problem", "loss", "dataset", "seed", "data_seed"]) state.config[k] = msg.config[k];
+  for (const k of ["problem", "loss", "output", "dataset", "seed", "data_seed"]) state.config[k] = msg.config[k];
   state.curve = []; state.gradHistory = [];
   saveHash(); renderControls(); buildNetwork(); drawOutput();
 }
