@@ -222,7 +222,7 @@ def test_alive_lines_of_equal_counts_both_stay_visible():
     assert np.round(first.get_ydata()).tolist() == np.round(second.get_ydata()).tolist() == [3] * 5
     assert first.get_linestyle() != second.get_linestyle()
     assert first.get_marker() != second.get_marker()
-    labels = [t.get_text() for t in fig.axes[0].texts]
+    labels = sorted(t.get_text() for t in fig.axes[0].texts)
     assert labels == ["L1 3/4", "L2 3/4"]
 
 

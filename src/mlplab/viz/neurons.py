@@ -4,6 +4,7 @@ norms per layer (lesson E), drawn from the diagnostics in a History."""
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 
@@ -31,6 +32,22 @@ def _history_figures(history) -> dict:
 #: apart (offset), and differ in colour, dash and marker
 _LINESTYLES = ["-", (0, (4, 2)), (0, (1, 1.5)), "-."]
 _MARKERS = ["o", "s", "^", "D"]
+
+
+def _end_labels(ax, ends, levels, low, high, step=0.11):
+    """Each layer's last count ("L1 3/4") at the panel's right edge, stacked in the free
+    band farthest from the lines' final levels, so labels neither collide nor hide a line."""
+    if not ends:
+        return
+    marks = (np.asarray(levels, dtype=float) - low) / (high - low)
+    height = step * (len(ends) - 1)
+    starts = np.linspace(0.08, 0.92 - height, 9)
+    gaps = [min(np.abs(marks[:, None] - (s + step * np.arange(len(ends)))[None, :]).min(), 1.0)
+            if marks.size else 1.0 for s in starts]
+    start = starts[int(np.argmax(gaps))]
+    for i, (_, text, color, _) in enumerate(sorted(ends, key=lambda e: e[0], reverse=True)):
+        ax.text(0.97, start + step * i, text, transform=ax.transAxes, fontsize=7, color=color,
+                ha="right", va="center")
 
 
 def alive_neurons(history, widths=None, success=None, max_panels=20, title=None, seeds=None,
@@ -78,6 +95,7 @@ def alive_neurons(history, widths=None, success=None, max_panels=20, title=None,
     gap = min(0.12, 0.5 / max(len(keys), 1))
     for r in range(n):
         ax = fig.add_subplot(rows, cols, r + 1)
+        ends = []
         for j, (key, d) in enumerate(zip(keys, data)):
             color = CLASS_COLORS[j % len(CLASS_COLORS)]
             offset = (j - (len(keys) - 1) / 2) * gap
@@ -88,15 +106,14 @@ def alive_neurons(history, widths=None, success=None, max_panels=20, title=None,
                                max(1, len(epochs) // 8)),
                     label=f"layer {layer}")
             last = d[np.isfinite(d[:, r]), r]
-            if last.size:  # end labels stacked at the right, one per layer, so they never collide
+            if last.size:
                 size = f"/{widths[j]}" if widths else ""
-                ax.text(0.97, 0.50 - 0.11 * j, f"L{layer} {last[-1]:.0f}{size}", transform=ax.transAxes,
-                        fontsize=7, color=color, ha="right", va="center",
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75))
+                ends.append((j, f"L{layer} {last[-1]:.0f}{size}", color, last[-1] + offset))
             if widths:
                 ax.axhline(widths[j], color=color, lw=0.8, ls=":")
         ax.set_ylim(-0.3, top + 0.5)
-        ax.set_xlim(0, epochs[-1] + 1)  # a diverged replica's line stops; its axis does not
+        ax.set_xlim(0, epochs[-1] + 1)
+        _end_labels(ax, ends, [*(e[3] for e in ends), *(widths or [])], -0.3, top + 0.5)  # a diverged replica's line stops; its axis does not
         ax.set_title(out.title(r), fontsize=8.5, color=out.color(r))
         if out.judged or out.diverged_at[r] != -1:
             for spine in ax.spines.values():
@@ -126,7 +143,12 @@ def gradient_norms(history, replica=None, title=None):
     last = []
     for j, key in enumerate(keys):
         d = np.asarray(history[key], dtype=float).reshape(len(history[key]), -1)
-        d = np.median(d, axis=1) if replica is None else d[:, replica]
+        if replica is None:
+            with warnings.catch_warnings():  # diverged replicas (NaN) are left out
+                warnings.simplefilter("ignore", RuntimeWarning)
+                d = np.nanmedian(d, axis=1)
+        else:
+            d = d[:, replica]
         ax.plot(np.arange(1, len(d) + 1), d, color=CLASS_COLORS[j % len(CLASS_COLORS)],
                 lw=1.5, label=f"layer {key.split('.')[1]}")
         last.append(d[-1])
@@ -137,7 +159,7 @@ def gradient_norms(history, replica=None, title=None):
     ax.legend(fontsize=7, ncol=2)
     layers = np.arange(1, len(keys) + 1)
     bx.bar(layers, last, color=[CLASS_COLORS[j % len(CLASS_COLORS)] for j in range(len(keys))])
-    positive = [v for v in last if v > 0]
+    positive = [v for v in last if np.isfinite(v) and v > 0]
     if positive and max(positive) > 100 * min(positive):  # orders of magnitude: vanishing
         bx.set_yscale("log")
     bx.set_xlabel("layer (input side first)")
@@ -157,7 +179,10 @@ def saturation(history, title=None):
     ax = fig.add_subplot()
     for j, key in enumerate(keys):
         d = np.asarray(history[key], dtype=float).reshape(len(history[key]), -1)
-        ax.plot(np.arange(1, len(d) + 1), np.median(d, axis=1), lw=1.6,
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            d = np.nanmedian(d, axis=1)
+        ax.plot(np.arange(1, len(d) + 1), d, lw=1.6,
                 color=CLASS_COLORS[j % len(CLASS_COLORS)], label=f"layer {key.split('.')[1]}")
     ax.set_ylim(0, 1)
     ax.set_xlabel("epoch")
