@@ -410,3 +410,12 @@ def test_boundary_of_a_perceptron_is_one_panel_with_its_line():
 def test_an_unfitted_perceptron_says_so():
     with pytest.raises(ValueError, match="Perceptron is not fitted yet: call fit"):
         viz.decision_boundary(Perceptron(), _POINTS, _LABELS)
+
+
+def test_curves_leave_a_diverged_replica_out_of_the_band():
+    h = History()
+    for e in range(4):
+        h.append({"loss": np.array([1.0 / (e + 1), np.nan if e >= 2 else 2.0, 3.0])})
+    fig = viz.training_curves(h, metrics=("loss",))
+    line = next(ln for ln in fig.axes[0].get_lines() if "median" in ln.get_label())
+    np.testing.assert_allclose(line.get_ydata(), [2.0, 2.0, 1.0 / 3 + (3.0 - 1.0 / 3) / 2, 1.0 / 4 + (3.0 - 1.0 / 4) / 2])

@@ -165,7 +165,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         if rec is not None:
             anim = TrainingAnimation(rec, h, X_raw, ds.y_train, classes=ds.classes, replica=shown,
                                      title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}"
-                                           + (f", seed {cfg.seeds[shown]} of {reps}" if reps > 1 else ""))
+                                           + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""))
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
         parts.append(_section("Decision boundary", *items))
 
