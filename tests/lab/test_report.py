@@ -119,7 +119,8 @@ def test_report_with_a_diverged_seed_covers_every_seed_and_marks_it(monkeypatch)
     # the seed table: one row per seed, the diverged one marked
     rows = re.findall(r"<tr><td>(1[0-3])</td>.*?</tr>", page)
     assert rows == ["10", "11", "12", "13"]
-    assert re.search(r"<tr><td>11</td>(<td>nan%?</td>)+<td><span class='bad'>diverged at epoch 7</span>", page)
+    assert re.search(r"<tr><td>11</td>(<td>nan%?</td>)+<td><span class='bad'>diverged at epoch 7</span>",
+                     page)
     # pictures judge with the same rule and title the diverged panel
     for name in ("decision_boundary", "alive_neurons"):
         suptitle, panels = titles[name]

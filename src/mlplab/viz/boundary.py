@@ -158,8 +158,8 @@ def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | Non
         _legend(ax, classes, X_test is not None)
         out = Outcomes.build(1, history=history, broken=~np.isfinite(proba).all(), max_panels=1)
         diverged = out.diverged_at[0] != -1
-        ax.set_title(title or ("decision boundary" + (f", {out.title(0).split(': ')[1]}" if diverged else "")),
-                     color=out.color(0))
+        default = "decision boundary" + (f", {out.title(0).split(': ')[1]}" if diverged else "")
+        ax.set_title(title or default, color=out.color(0))
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         return fig

@@ -112,8 +112,8 @@ def alive_neurons(history, widths=None, success=None, max_panels=20, title=None,
             if widths:
                 ax.axhline(widths[j], color=color, lw=0.8, ls=":")
         ax.set_ylim(-0.3, top + 0.5)
-        ax.set_xlim(0, epochs[-1] + 1)
-        _end_labels(ax, ends, [*(e[3] for e in ends), *(widths or [])], -0.3, top + 0.5)  # a diverged replica's line stops; its axis does not
+        ax.set_xlim(0, epochs[-1] + 1)  # a diverged replica's line stops; its axis does not
+        _end_labels(ax, ends, [*(e[3] for e in ends), *(widths or [])], -0.3, top + 0.5)
         ax.set_title(out.title(r), fontsize=8.5, color=out.color(r))
         if out.judged or out.diverged_at[r] != -1:
             for spine in ax.spines.values():
