@@ -57,3 +57,90 @@ def test_animate_needs_2d_data(tmp_path, capsys):
     assert code == 2
     assert "--animate needs 2-D classification data; 'iris' has 4 features" in capsys.readouterr().err
     assert not (tmp_path / "a.gif").exists()
+
+
+def _diverge(result, replica, epoch):
+    """What the engine leaves after replica ``replica`` diverged at ``epoch``: NaN figures
+    from then on, NaN weights, ``History.diverged`` / ``diverged_epoch``."""
+    import numpy as np
+
+    from mlplab.nn import History
+
+    old, h = result.history, History()
+    for e in range(old.epochs):
+        logs = {}
+        for key in old.keys():
+            v = np.array(old[key][e], dtype=float)
+            if v.ndim and e >= epoch:
+                v[replica] = np.nan
+            logs[key] = v
+        h.append(logs)
+    n = len(result.config.seeds)
+    h.diverged = np.arange(n) == replica
+    h.diverged_epoch = np.where(h.diverged, epoch, -1)
+    result.history = h
+    for f in result.figures.values():
+        for measure in f:
+            f[measure] = np.array(f[measure], dtype=float)
+            f[measure][replica] = np.nan
+    for layer in result.model.layers:
+        for p in layer.params.values():
+            p[replica] = np.nan
+    return result
+
+
+def test_report_with_a_diverged_seed_covers_every_seed_and_marks_it(monkeypatch):
+    import numpy as np
+
+    from mlplab import viz
+
+    result = run_training(TrainConfig(dataset="disc_ring", layers=(4, 4), lr=0.05, epochs=12,
+                                      batch_size=300, seeds=(10, 11, 12, 13)), record=True)
+    _diverge(result, replica=1, epoch=7)
+    result.config.success = "train_accuracy > 0.6"   # TrainConfig.success (the rule's text)
+    titles = {}
+
+    def spy(name):
+        original = getattr(viz, name)
+
+        def draw(*args, **kwargs):
+            fig = original(*args, **kwargs)
+            titles[name] = (fig._suptitle.get_text(), [ax.get_title() for ax in fig.axes])
+            return fig
+        monkeypatch.setattr(viz, name, draw)
+
+    spy("decision_boundary")
+    spy("alive_neurons")
+    page = build_report(result)
+    ok = np.asarray(result.figures["train"]["accuracy"]) > 0.6
+    k = int(ok.sum())
+    assert f"{k}/4 seeds reach training accuracy &gt; 60%" in page
+    assert "1 of 4 seeds diverged" in page
+    # the seed table: one row per seed, the diverged one marked
+    rows = re.findall(r"<tr><td>(1[0-3])</td>.*?</tr>", page)
+    assert rows == ["10", "11", "12", "13"]
+    assert re.search(r"<tr><td>11</td>(<td>nan%?</td>)+<td><span class='bad'>diverged at epoch 7</span>",
+                     page)
+    # pictures judge with the same rule and title the diverged panel
+    for name in ("decision_boundary", "alive_neurons"):
+        suptitle, panels = titles[name]
+        assert f"{k}/4 seeds reach training accuracy > 60%, 1 diverged" in suptitle, name
+        assert panels[1] == "seed 11: diverged at epoch 7", name
+        assert panels[0].startswith("seed 10: "), name
+    assert "nan [" not in page and "nan <small>" not in page  # medians leave the NaN seed out
+
+
+def test_report_gradient_table_shows_tiny_norms_in_scientific_notation():
+    import numpy as np
+
+    from mlplab.nn import History
+
+    result = run_training(TrainConfig(dataset="disc_ring", layers=(4,), epochs=3, batch_size=300),
+                          record=True)
+    old, h = result.history, History()
+    for e in range(old.epochs):
+        h.append({k: (np.float64(1e-11) if k == "grad_norm.1" else old[k][e]) for k in old.keys()})
+    result.history = h
+    page = build_report(result)
+    row = re.search(r"<tr><td>Dense layer 1</td><td>(.*?)</td>", page).group(1)
+    assert row == "1.000e-11"

@@ -68,6 +68,53 @@ def test_float32_stays_float32():
         assert act.vjp(x, act(x), np.ones_like(x)).dtype == np.float32, name
 
 
+_INTS = np.arange(-2, 3)                     # integer array: -2 .. 2
+_REFERENCE = _INTS.astype(np.float64)
+
+
+def _three(act, x):
+    """f(x), f'(x) and the backward pass with dL/dy = 1, as one tuple."""
+    return act(x), act.derivative(x), act.vjp(x, act(x), np.ones(np.shape(x), dtype=int))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_python_numbers_compute_in_float64(name):
+    act = activations.get(name)
+    for number in (-1, 0.5, 2, True):
+        for got, want in zip(_three(act, number), _three(act, np.array([float(number)]))):
+            assert isinstance(got, np.float64), (number, type(got))
+            # softmax / log_softmax see a scalar as one class: compare with a 1-vector
+            np.testing.assert_allclose(got, want[0], rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_integer_arrays_compute_in_float64(name):
+    act = activations.get(name)
+    for got, want in zip(_three(act, _INTS), _three(act, _REFERENCE)):
+        assert got.dtype == np.float64
+        np.testing.assert_allclose(got, want, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_float32_arrays_match_float64_values(name):
+    act = activations.get(name)
+    for got, want in zip(_three(act, _REFERENCE.astype(np.float32)), _three(act, _REFERENCE)):
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    assert isinstance(act(np.float32(0.5)), np.float32)
+
+
+def test_the_integer_cases_of_the_issue():
+    sig = activations.get("sigmoid")
+    assert sig(0.0) == 0.5 and sig(0) == 0.5
+    np.testing.assert_allclose(sig(np.arange(-2, 3)),
+                               [1 / (1 + np.e ** 2), 1 / (1 + np.e), 0.5,
+                                1 / (1 + np.e ** -1), 1 / (1 + np.e ** -2)], rtol=1e-15)
+    assert activations.get("leaky_relu").derivative(-1) == 0.01
+    assert activations.get("leaky_relu", alpha=0.2)(-3) == pytest.approx(-0.6)
+    np.testing.assert_array_equal(activations.get("relu").derivative(np.array([-1, 0, 1])), [0, 0, 1])
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_layer_config_round_trip(name):
     layer = layer_for(name)

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from mlplab.nn import BatchNorm, Dense, Dropout, gradcheck, layer_from_config
+from mlplab.nn import BatchNorm, Dense, Dropout, gradcheck, layer_from_config, mlp
+from mlplab.nn.layer import registry as layer_registry
 
 from ..conftest import torch_or_skip
 
@@ -110,3 +111,25 @@ def test_config_round_trip(layer):
     assert again.config() == cfg
     for key, p in layer.params.items():
         assert again.params[key].shape == p.shape and again.params[key].dtype == p.dtype
+
+
+# every registered layer, built with the arguments it needs
+_LAYER_ARGS = {"dense": (3, 2), "batchnorm": (3,), "dropout": (0.5,), "activation": ("tanh",)}
+
+
+@pytest.mark.parametrize("name", layer_registry.names())
+def test_calling_a_layer_is_forward_in_inference_mode(name, rng):
+    layer = layer_registry.factory(name)(*_LAYER_ARGS.get(name, ()))
+    if name == "batchnorm":  # running statistics that differ from the batch's own
+        layer.state["running_mean"][...] = 0.5
+        layer.state["running_var"][...] = 4.0
+    x = rng.standard_normal((6, 3)).astype(np.float32)
+    np.testing.assert_array_equal(layer(x), layer.forward(x, training=False))
+    if name in ("dropout", "batchnorm"):  # the mode matters here, and training=True reaches it
+        assert not np.allclose(layer(x, training=True), layer(x))
+
+
+def test_calling_a_sequential_is_forward(rng):
+    net = mlp([3, 4, 2], seed=0)
+    x = rng.standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_array_equal(net(x), net.forward(x))

@@ -8,9 +8,9 @@ pytest.importorskip("matplotlib", reason="matplotlib is not installed (the 'viz'
 import mlplab  # noqa: E402
 from mlplab import viz  # noqa: E402
 from mlplab.data import disc_ring, line, per_seed  # noqa: E402
-from mlplab.nn import Dense, NeuronStats, Sequential  # noqa: E402
+from mlplab.nn import Dense, History, NeuronStats, Perceptron, Sequential  # noqa: E402
 from mlplab.nn.recorders import BoundaryRecorder, Grid, WeightRecorder  # noqa: E402
-from mlplab.viz._style import class_rgb, rgb_array  # noqa: E402
+from mlplab.viz._style import BAD, GOOD, class_rgb, rgb_array  # noqa: E402
 
 
 def _linear_classifier():
@@ -193,11 +193,66 @@ def test_alive_grid_colours_panels_by_success():
     X, y = per_seed("disc_ring", range(3), n_samples=60)
     net = mlplab.mlp([2, 4, 4, 2], seed=[0, 1, 2])
     h = mlplab.fit(net, X, y, loss="cross_entropy", lr=0.05, epochs=10, callbacks=[NeuronStats()])
-    fig = viz.alive_neurons(h, widths=[4, 4], success=np.array([True, False, True]))
+    fig = viz.alive_neurons(h, widths=[4, 4], success=np.array([True, False, True]), seeds=[7, 8, 9])
     titles = [ax.title for ax in fig.axes]
-    assert [t.get_text() for t in titles] == ["seed 0: success", "seed 1: failure", "seed 2: success"]
-    assert titles[0].get_color() != titles[1].get_color()
-    np.testing.assert_array_equal(fig.axes[1].get_lines()[0].get_ydata(), h["alive.1"][:, 1])
+    final = h.accuracy[-1]
+    assert [t.get_text() for t in titles] == [f"seed {s}: {100 * a:.3g}%" for s, a in zip([7, 8, 9], final)]
+    assert titles[0].get_color() != titles[1].get_color() == BAD
+    line = fig.axes[1].get_lines()[0]  # layer 1, drawn a little off its count
+    np.testing.assert_allclose(line.get_ydata() - line.get_ydata()[0] + h["alive.1"][0, 1],
+                               h["alive.1"][:, 1])
+    assert "2/3 seeds reach training accuracy > 95%" in fig._suptitle.get_text()
+
+
+def _alive_history(n_replicas, epochs=5, equal=True):
+    """A History with NeuronStats-like figures: both layers keep 3 of 4 units alive."""
+    h = History()
+    for e in range(epochs):
+        acc = np.linspace(0.9, 1.0, n_replicas)
+        h.append({"loss": np.full(n_replicas, 0.1), "accuracy": acc,
+                  "alive.1": np.full(n_replicas, 3.0), "alive.2": np.full(n_replicas, 3.0 if equal else 1.0)})
+    return h
+
+
+def test_alive_lines_of_equal_counts_both_stay_visible():
+    fig = viz.alive_neurons(_alive_history(2), widths=[4, 4], seeds=[0, 1])
+    first, second = (ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("layer"))
+    gap = first.get_ydata()[0] - second.get_ydata()[0]
+    assert abs(gap) >= 0.1                       # apart by more than a line's width
+    assert np.round(first.get_ydata()).tolist() == np.round(second.get_ydata()).tolist() == [3] * 5
+    assert first.get_linestyle() != second.get_linestyle()
+    assert first.get_marker() != second.get_marker()
+    labels = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert labels == ["L1 3/4", "L2 3/4"]
+
+
+def test_alive_title_counts_every_replica_and_says_what_it_shows():
+    h = _alive_history(30)                     # accuracy 0.9 .. 1.0: 15 above 0.95
+    fig = viz.alive_neurons(h, widths=[4, 4], seeds=range(100, 130), max_panels=6)
+    assert len(fig.axes) == 6
+    assert "15/30 seeds reach training accuracy > 95% (showing 6 of 30)" in fig._suptitle.get_text()
+    assert fig.axes[5].title.get_text() == f"seed 105: {100 * h.accuracy[-1][5]:.3g}%"
+    fig = viz.alive_neurons(h, seeds=range(30), success="train_accuracy > 0.5", max_panels=6)
+    assert "30/30 seeds reach training accuracy > 50%" in fig._suptitle.get_text()
+
+
+def test_alive_refuses_seeds_that_do_not_fit_the_replicas():
+    with pytest.raises(ValueError, match=r"seeds must give one seed per replica \(3\); received 2"):
+        viz.alive_neurons(_alive_history(3), seeds=[1, 2])
+
+
+def test_alive_marks_a_diverged_replica_and_survives_nan():
+    h = _alive_history(3, epochs=6)
+    for key in ("loss", "accuracy", "alive.1", "alive.2"):
+        for row in h._rows[key][2:]:
+            row[1] = np.nan
+    h.diverged = np.array([False, True, False])
+    h.diverged_epoch = np.array([-1, 2, -1])
+    fig = viz.alive_neurons(h, widths=[4, 4], seeds=[5, 6, 7])
+    title = fig.axes[1].title
+    assert title.get_text() == "seed 6: diverged at epoch 2" and title.get_color() == BAD
+    assert "1/3 seeds reach training accuracy > 95%, 1 diverged" in fig._suptitle.get_text()
+    rgb_array(fig)  # draws without error
 
 
 def test_confusion_heatmap_writes_the_counts():
@@ -258,3 +313,110 @@ def test_prediction_grid_marks_mistakes_red():
     n_wrong = int(fig._suptitle.get_text().split("; ")[1].split()[0])
     assert len(wrong) == n_wrong == 8 and len(right) == 8
     assert {ax.title.get_color() for ax in wrong}.isdisjoint({ax.title.get_color() for ax in right})
+
+
+def _replicated_classifier(signs):
+    """Replica r has logits (0, 4 s_r x1): right everywhere for s_r = 1, wrong for -1."""
+    net = Sequential([Dense(2, 2, replicas=len(signs), dtype="float64")])
+    net.layers[0].params["W"][...] = 0.0
+    net.layers[0].params["W"][:, 0, 1] = 4.0 * np.asarray(signs, dtype=float)
+    net.layers[0].params["b"][...] = 0.0
+    return net
+
+
+_POINTS = np.array([[-0.8, 0.5], [-0.4, -0.2], [0.8, -0.5], [0.4, 0.3]])
+_LABELS = np.array([0, 0, 1, 1])
+
+
+def test_boundary_panels_are_titled_by_seed_and_the_title_counts_every_replica():
+    signs = [1, -1] * 12 + [1]                 # 13 right, 12 wrong, 25 replicas
+    net = _replicated_classifier(signs)
+    net.seeds = tuple(range(100, 125))         # what Sequential.seeds holds
+    fig = viz.decision_boundary(net, _POINTS, _LABELS, grid=Grid(-1, 1, -1, 1, 20), max_panels=5)
+    assert len(fig.axes) == 5
+    assert [ax.title.get_text() for ax in fig.axes] == \
+        ["seed 100: 100%", "seed 101: 0%", "seed 102: 100%", "seed 103: 0%", "seed 104: 100%"]
+    assert [ax.title.get_color() for ax in fig.axes[:2]] == [GOOD, BAD]
+    assert fig._suptitle.get_text() == "13/25 seeds reach training accuracy > 95% (showing 5 of 25)"
+    # explicit seeds win; without any, panels say "replica", not "seed"
+    fig = viz.decision_boundary(net, _POINTS, _LABELS, grid=Grid(-1, 1, -1, 1, 20), seeds=range(25))
+    assert fig.axes[3].title.get_text() == "seed 3: 0%"
+    del net.seeds
+    fig = viz.decision_boundary(net, _POINTS, _LABELS, grid=Grid(-1, 1, -1, 1, 20))
+    assert fig.axes[0].title.get_text() == "replica 0: 100%"
+    assert fig._suptitle.get_text().startswith("13/25 replicas reach")
+
+
+def test_boundary_success_rule_text_and_the_old_threshold_argument():
+    net = _replicated_classifier([1, -1, 1])
+    grid = Grid(-1, 1, -1, 1, 20)
+    X = np.vstack([_POINTS, [[0.5, 0.5]]])      # 5 points; replica 0 gets all, replica 1 none
+    y = np.append(_LABELS, 0)                   # ... but the fifth is mislabelled: 80% / 20%
+    fig = viz.decision_boundary(net, X, y, grid=grid, seeds=[1, 2, 3], success=0.75)
+    assert fig._suptitle.get_text() == "2/3 seeds reach training accuracy > 75%"
+    assert fig.axes[0].title.get_text() == "seed 1: 80%"
+    fig = viz.decision_boundary(net, X, y, grid=grid, seeds=[1, 2, 3], success="train_accuracy > 0.8")
+    assert fig._suptitle.get_text() == "0/3 seeds reach training accuracy > 80%"
+    fig = viz.decision_boundary(net, X, y, grid=grid, seeds=[1, 2, 3],
+                                figures={"train": {"accuracy": np.array([0.5, 0.99, 0.97])}})
+    assert fig._suptitle.get_text() == "2/3 seeds reach training accuracy > 95%"
+    with pytest.raises(ValueError, match="needs the test accuracy"):
+        viz.decision_boundary(net, X, y, grid=grid, success="test_accuracy > 0.9")
+
+
+def test_boundary_marks_a_diverged_replica_and_survives_nan_weights():
+    net = _replicated_classifier([1, 1, -1])
+    net.layers[0].params["W"][1] = np.nan      # replica 1 blew up
+    h = History()
+    h.append({"loss": np.array([0.1, np.nan, 0.2])})
+    h.diverged, h.diverged_epoch = np.array([False, True, False]), np.array([-1, 7, -1])
+    fig = viz.decision_boundary(net, _POINTS, _LABELS, grid=Grid(-1, 1, -1, 1, 20), seeds=[0, 1, 2],
+                                history=h)
+    assert [ax.title.get_text() for ax in fig.axes] == ["seed 0: 100%", "seed 1: diverged at epoch 7",
+                                                        "seed 2: 0%"]
+    assert fig.axes[1].title.get_color() == BAD
+    assert fig._suptitle.get_text() == "1/3 seeds reach training accuracy > 95%, 1 diverged"
+    field = fig.axes[1].images[0].get_array()
+    assert (np.asarray(field) == 219).all()    # light grey: no finite probability anywhere
+    # without the history, non-finite probabilities are enough to say so
+    fig = viz.decision_boundary(net, _POINTS, _LABELS, grid=Grid(-1, 1, -1, 1, 20), seeds=[0, 1, 2])
+    assert fig.axes[1].title.get_text() == "seed 1: diverged"
+
+
+def test_field_image_greys_out_missing_probabilities():
+    p = np.full((3, 3, 2), 0.5)
+    p[0, 0] = np.nan
+    img = viz.field_image(p)
+    assert img[0, 0].tolist() == [219, 219, 219] and img[1, 1].tolist() != [219, 219, 219]
+
+
+def test_boundary_of_a_perceptron_is_one_panel_with_its_line():
+    X = np.array([[-1.0, -1.0], [-0.5, 0.5], [1.0, 1.0], [0.5, -0.5]])
+    y = np.array([0, 0, 1, 1])
+    p = Perceptron().fit(X, y)
+    grid = Grid(-1.5, 1.5, -1.5, 1.5, 60)
+    fig = viz.decision_boundary(p, X, y, grid=grid)
+    assert len(fig.axes) == 1 and fig.axes[0].get_title() == "decision boundary"
+    (contour,) = [c for c in fig.axes[0].collections if hasattr(c, "levels")]
+    assert contour.levels.tolist() == [0.0]
+    # the drawn line is where w . x + b = 0
+    xy = np.vstack([path.vertices for path in contour.get_paths()])
+    np.testing.assert_allclose(xy @ p.weights_ + p.bias_, 0.0, atol=1e-6)  # grid in float32
+    rgb = np.asarray(fig.axes[0].images[0].get_array()).astype(int)
+    side = p.decision_function(grid.points).reshape(60, 60) > 0
+    assert (rgb[side][:, 2] > rgb[side][:, 0]).all() and (rgb[~side][:, 0] > rgb[~side][:, 2]).all()
+
+
+def test_an_unfitted_perceptron_says_so():
+    with pytest.raises(ValueError, match="Perceptron is not fitted yet: call fit"):
+        viz.decision_boundary(Perceptron(), _POINTS, _LABELS)
+
+
+def test_curves_leave_a_diverged_replica_out_of_the_band():
+    h = History()
+    for e in range(4):
+        h.append({"loss": np.array([1.0 / (e + 1), np.nan if e >= 2 else 2.0, 3.0])})
+    fig = viz.training_curves(h, metrics=("loss",))
+    line = next(ln for ln in fig.axes[0].get_lines() if "median" in ln.get_label())
+    # epochs 2 and 3: the median of the two replicas left, not NaN
+    np.testing.assert_allclose(line.get_ydata(), [2.0, 2.0, (1 / 3 + 3) / 2, (1 / 4 + 3) / 2])

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..nn import metrics
-from ..nn._format import percent, spread
+from ..nn import success as success_rules
+from ..nn._format import number, percent, spread
 from .train import TrainResult, alive_units
 
 IMAGE_DATASETS = {"mnist": (28, 28), "fashion_mnist": (28, 28), "digits": (8, 8)}
@@ -41,6 +42,35 @@ def _table(rows, head=None) -> str:
     return "\n".join(out + ["</table>"])
 
 
+def _verdicts(result: TrainResult, rule) -> np.ndarray | None:
+    """The success rule on the run's figures, one bool per replica (None when the run
+    lacks the figure the rule reads, e.g. accuracy for regression)."""
+    split = result.figures.get(rule.split, {})
+    return rule(split[rule.measure]).reshape(-1) if rule.measure in split else None
+
+
+def _seed_table(result: TrainResult, rule, ok, diverged_at) -> str:
+    """One row per seed: its figures and its verdict, coloured by the one success rule."""
+    cfg = result.config
+    columns = [(split, measure) for split, f in result.figures.items() for measure in f]
+    rows = []
+    for r, seed in enumerate(cfg.seeds):
+        cells = [str(seed)]
+        for split, measure in columns:
+            v = float(np.asarray(result.figures[split][measure], dtype=float).reshape(-1)[r])
+            cells.append(percent(v) if measure == "accuracy" else number(v))
+        if diverged_at[r] != -1:
+            verdict = f"<span class='bad'>diverged at epoch {diverged_at[r]}</span>"
+        elif ok is None:
+            verdict = ""
+        else:
+            verdict = "<span class='good'>success</span>" if ok[r] else "<span class='bad'>failure</span>"
+        rows.append(cells + [verdict])
+    head = ["seed", *[f"{split} {measure}" for split, measure in columns],
+            html.escape(rule.describe()) if ok is not None else ""]
+    return _table(rows, head)
+
+
 def _section(title, *parts) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{''.join(parts)}</section>"
 
@@ -54,6 +84,7 @@ table { border-collapse: collapse; margin: .5em 0; } td, th { border: 1px solid 
 padding: .25em .7em; text-align: left; font-variant-numeric: tabular-nums; }
 th { background: #fafafa; } img { max-width: 100%; display: block; margin: .4em 0; }
 small { color: #666; } .note { color: #555; }
+.good { color: #2e8b3a; font-weight: 600; } .bad { color: #c0392b; font-weight: 600; }
 """
 
 
@@ -72,6 +103,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         saturation,
         training_curves,
     )
+    from ..viz._replicas import divergence
     from ..viz.network import NetworkAnimation
     from ..viz.player import PAGE_CSS, player_html
 
@@ -79,6 +111,13 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
     title = title or f"mlplab run: {ds.name}"
     reps = len(cfg.seeds)
     classification = ds.task == "classification"
+    rule = success_rules.get(getattr(cfg, "success", None))
+    ok = _verdicts(result, rule)
+    diverged_at = divergence(h, reps)
+    if ok is not None:
+        ok = ok & (diverged_at == -1)
+    # pictures of one replica show the first that did not diverge
+    shown = int(np.flatnonzero(diverged_at == -1)[0]) if (diverged_at == -1).any() else 0
     second = "accuracy" if classification else "rmse"
     parts = [f"<h1>{html.escape(title)}</h1>",
              f"<p class='note'>reproduce with <code>{html.escape(cfg.command())}</code></p>"]
@@ -92,10 +131,24 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
     rows = [[split, _cell(f["loss"]), _cell(f[second], as_percent=classification)]
             for split, f in result.figures.items()]
     figures = [_table(rows, ["", "loss", second + (" (median [min, max] over seeds)" if reps > 1 else "")])]
+    n_div = int((diverged_at != -1).sum())
+    if n_div:
+        figures.append(f"<p class='bad'>{n_div} of {reps} seeds diverged (loss NaN or infinite): "
+                       "their figures are NaN, left out of the medians and ranges above, and the "
+                       "other seeds trained on.</p>")
+    if reps > 1:
+        if ok is not None:
+            figures.append(f"<p><b>{int(ok.sum())}/{reps} seeds reach "
+                           f"{html.escape(rule.describe())}</b> (the success rule)</p>")
+        figures.append(_seed_table(result, rule, ok, diverged_at))
     alive = alive_units(result)
     if alive:
-        figures.append(_table([[f"hidden layer {k}", f"{_cell(a).replace('.0000', '')} of {w}"]
-                               for k, (a, w) in alive.items()], ["alive ReLU units", "last epoch"]))
+        rows = []
+        for k, (a, w) in alive.items():
+            text, span = spread(a)
+            rows.append([f"hidden layer {k}", f"{text.replace('.0000', '')} of {w}"
+                         + (f" <small>{span.replace('.0000', '')}</small>" if span else "")])
+        figures.append(_table(rows, ["alive ReLU units", "last epoch"]))
     figures.append(f"<p class='note'>{h.epochs} epochs in {result.seconds:.2f} s</p>")
     parts.append(_section("Results", *figures))
     parts.append(_section("Training curves", _img(training_curves(h), "loss and accuracy curves")))
@@ -105,13 +158,14 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
     if ds.n_features == 2 and classification:
         fig = decision_boundary(model, X_raw, ds.y_train, X_test_raw if reps == 1 else None,
                                 ds.y_test if reps == 1 else None, transform=transform,
-                                classes=ds.classes)
+                                classes=ds.classes, success=rule, seeds=cfg.seeds, history=h,
+                                figures=result.figures if ok is not None else None)
         items = [_img(fig, "decision boundary")]
         rec = result.recorders.get("boundary")
         if rec is not None:
-            anim = TrainingAnimation(rec, h, X_raw, ds.y_train, classes=ds.classes,
+            anim = TrainingAnimation(rec, h, X_raw, ds.y_train, classes=ds.classes, replica=shown,
                                      title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}"
-                                           + (", seed 0 of the replicas" if reps > 1 else ""))
+                                           + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""))
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
         parts.append(_section("Decision boundary", *items))
 
@@ -137,10 +191,10 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
 
     diag = []
     if any(k.startswith("alive.") for k in h.keys()):
-        success = None
-        if reps > 1 and classification:
-            success = np.asarray(result.figures["train"]["accuracy"]) > 0.95
-        diag.append(_img(alive_neurons(h, widths=list(cfg.layers), success=success), "alive units"))
+        diag.append(_img(alive_neurons(h, widths=list(cfg.layers), seeds=cfg.seeds,
+                                       success=rule if ok is not None else None,
+                                       figures=result.figures if ok is not None else None),
+                         "alive units"))
     if any(k.startswith("saturation.") for k in h.keys()):
         diag.append(_img(saturation(h), "saturation"))
     if any(k.startswith("grad_norm.") for k in h.keys()):
@@ -155,8 +209,9 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
 
     if "weights" in result.recorders:
         names = ds.feature_names if len(ds.feature_names) <= 8 else None
-        anim = NetworkAnimation(result.recorders["weights"], input_names=names, history=h)
-        parts.append(_section("The network", _img(network_graph(model, input_names=names),
+        anim = NetworkAnimation(result.recorders["weights"], replica=shown, input_names=names,
+                                history=h)
+        parts.append(_section("The network", _img(network_graph(model, replica=shown, input_names=names),
                                                   "network graph"),
                               player_html(list(anim.frames()), anim.labels(), fps=8,
                                           title="weights during training")))

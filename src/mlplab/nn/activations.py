@@ -30,21 +30,60 @@ from ._registry import Configurable, Registry
 
 
 class Activation(Configurable):
-    """Base class. Subclasses set ``name`` and define ``__call__`` and ``derivative``."""
+    """Base class. Subclasses set ``name`` and define ``_f(x)`` and ``_df(x, y)`` (and
+    ``_vjp(x, y, dy)`` when the function mixes the last axis) on floating-point arrays.
+
+    The public ``__call__``, ``derivative`` and ``vjp`` compute in floating point whatever
+    they are given: Python numbers, integer and boolean arrays become float64; a float
+    array keeps its dtype (float32 in, float32 out). A scalar in gives a NumPy scalar
+    out: ``get("sigmoid")(0.0) == 0.5``.
+    """
 
     name = "activation"
     elementwise = True
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+    def __call__(self, x) -> np.ndarray:
+        """``y = f(x)``, elementwise for the elementwise functions."""
+        a = self._floating(x)
+        return _unwrap(self._f(a), x)
 
-    def derivative(self, x: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
+    def derivative(self, x, y=None) -> np.ndarray:
         """Elementwise ``df/dx`` at ``x`` (``y = f(x)`` may be given to save work)."""
+        a = self._floating(x)
+        return _unwrap(self._df(a, None if y is None else self._floating(y, a.dtype)), x)
+
+    def vjp(self, x, y, dy) -> np.ndarray:
+        """Backward pass: ``dL/dx = dL/dy * f'(x)``."""
+        a = self._floating(x)
+        return _unwrap(self._vjp(a, self._floating(y, a.dtype), self._floating(dy, a.dtype)), x)
+
+    def _floating(self, x, dtype=np.float64) -> np.ndarray:
+        """``x`` as an array of floating point: ``dtype`` (the input's, for ``y`` and
+        ``dy``) unless it already holds floats (or complex numbers, left for the caller's
+        own checks). A function of the last axis (softmax) sees a scalar as a vector of
+        one element."""
+        a = np.asarray(x)
+        a = a if a.dtype.kind in "fc" else a.astype(dtype)
+        return a.reshape(1) if a.ndim == 0 and not self.elementwise else a
+
+    def _f(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def vjp(self, x: np.ndarray, y: np.ndarray, dy: np.ndarray) -> np.ndarray:
-        """Backward pass: ``dL/dx = dL/dy * f'(x)``."""
+    def _df(self, x: np.ndarray, y: np.ndarray | None) -> np.ndarray:
+        raise NotImplementedError
+
+    def _vjp(self, x: np.ndarray, y: np.ndarray, dy: np.ndarray) -> np.ndarray:
+        # through the public derivative, so a subclass that overrides it is followed
         return dy * self.derivative(x, y)
+
+
+def _unwrap(result: np.ndarray, given):
+    """The result shaped as ``given``; a NumPy scalar for a scalar given (0-d arrays
+    stay arrays)."""
+    if np.ndim(given) == 0:
+        result = np.asarray(result).reshape(())
+        return result if isinstance(given, np.ndarray) else result[()]
+    return result
 
 
 registry = Registry("activation", Activation)
@@ -61,7 +100,7 @@ _erf_object = np.frompyfunc(math.erf, 1, 1)
 
 def _erf(x):
     """Error function, elementwise, from the C library's ``erf`` (NumPy has none)."""
-    return _erf_object(x.astype(np.float64, copy=False)).astype(x.dtype)
+    return np.asarray(_erf_object(x.astype(np.float64, copy=False)), dtype=np.float64).astype(x.dtype)
 
 
 @registry.register("identity", "linear", "none")
@@ -70,13 +109,13 @@ class Identity(Activation):
 
     name = "identity"
 
-    def __call__(self, x):
+    def _f(self, x):
         return x
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         return np.ones_like(x)
 
-    def vjp(self, x, y, dy):
+    def _vjp(self, x, y, dy):
         return dy
 
 
@@ -86,13 +125,13 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def __call__(self, x):
+    def _f(self, x):
         return np.maximum(x, 0)
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         return (x > 0).astype(x.dtype)
 
-    def vjp(self, x, y, dy):
+    def _vjp(self, x, y, dy):
         return dy * (x > 0)
 
 
@@ -105,10 +144,10 @@ class LeakyReLU(Activation):
     def __init__(self, alpha: float = 0.01):
         self.alpha = _validate.nonnegative("alpha", alpha)
 
-    def __call__(self, x):
+    def _f(self, x):
         return np.where(x > 0, x, self.alpha * x)
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         return np.where(x > 0, 1.0, self.alpha).astype(x.dtype)
 
     def _options(self):
@@ -124,10 +163,10 @@ class ELU(Activation):
     def __init__(self, alpha: float = 1.0):
         self.alpha = _validate.positive("alpha", alpha)
 
-    def __call__(self, x):
+    def _f(self, x):
         return np.where(x > 0, x, self.alpha * np.expm1(np.minimum(x, 0)))
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         return np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
 
     def _options(self):
@@ -144,10 +183,10 @@ class SELU(Activation):
     alpha = 1.6732632423543772848170429916717
     scale = 1.0507009873554804934193349852946
 
-    def __call__(self, x):
+    def _f(self, x):
         return self.scale * np.where(x > 0, x, self.alpha * np.expm1(np.minimum(x, 0)))
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         neg = self.alpha * np.exp(np.minimum(x, 0))
         return (self.scale * np.where(x > 0, 1.0, neg)).astype(x.dtype)
 
@@ -158,10 +197,10 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def __call__(self, x):
+    def _f(self, x):
         return _sigmoid(x)
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         y = _sigmoid(x) if y is None else y
         return y * (1 - y)
 
@@ -172,10 +211,10 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def __call__(self, x):
+    def _f(self, x):
         return np.tanh(x)
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         y = np.tanh(x) if y is None else y
         return 1 - y * y
 
@@ -190,10 +229,10 @@ class Softplus(Activation):
     def __init__(self, threshold: float = 20.0):
         self.threshold = _validate.positive("threshold", threshold)
 
-    def __call__(self, x):
+    def _f(self, x):
         return np.where(x > self.threshold, x, np.logaddexp(0, x)).astype(x.dtype, copy=False)
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         return np.where(x > self.threshold, 1.0, _sigmoid(x)).astype(x.dtype)
 
     def _options(self):
@@ -210,10 +249,10 @@ class Swish(Activation):
     def __init__(self, beta: float = 1.0):
         self.beta = _validate.positive("beta", beta)
 
-    def __call__(self, x):
+    def _f(self, x):
         return x * _sigmoid(self.beta * x)
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         s = _sigmoid(self.beta * x)
         return s + self.beta * x * s * (1 - s)
 
@@ -244,12 +283,12 @@ class GELU(Activation):
             )
         self.approximate = approximate
 
-    def __call__(self, x):
+    def _f(self, x):
         if self.approximate == "tanh":
             return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3)))
         return 0.5 * x * (1 + _erf(x / math.sqrt(2.0)))
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         if self.approximate == "tanh":
             t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
             du = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
@@ -268,10 +307,10 @@ class Mish(Activation):
 
     name = "mish"
 
-    def __call__(self, x):
+    def _f(self, x):
         return x * np.tanh(np.logaddexp(0, x))
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         t = np.tanh(np.logaddexp(0, x))
         return t + x * (1 - t * t) * _sigmoid(x)
 
@@ -291,16 +330,16 @@ class Softmax(Activation):
     def __init__(self, temperature: float = 1.0):
         self.temperature = _validate.positive("temperature", temperature)
 
-    def __call__(self, x):
+    def _f(self, x):
         z = x / self.temperature if self.temperature != 1.0 else x
         e = np.exp(z - max_last(z))
         return e / sum_last(e)
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         y = self(x) if y is None else y
         return y * (1 - y) / self.temperature
 
-    def vjp(self, x, y, dy):
+    def _vjp(self, x, y, dy):
         return y * (dy - sum_last(dy * y)) / self.temperature
 
     def _options(self):
@@ -318,15 +357,15 @@ class LogSoftmax(Activation):
     name = "log_softmax"
     elementwise = False
 
-    def __call__(self, x):
+    def _f(self, x):
         z = x - max_last(x)
         return z - np.log(sum_last(np.exp(z)))
 
-    def derivative(self, x, y=None):
+    def _df(self, x, y=None):
         y = self(x) if y is None else y
         return 1 - np.exp(y)
 
-    def vjp(self, x, y, dy):
+    def _vjp(self, x, y, dy):
         return dy - np.exp(y) * sum_last(dy)
 
 

@@ -37,7 +37,11 @@ class Layer:
     def backward(self, dy: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         raise NotImplementedError
 
-    __call__ = forward
+    def __call__(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """``layer(x)`` is ``layer.forward(x, training=False)``: inference mode, as a Keras
+        layer called without ``training``; pass ``training=True`` for dropout and batch
+        norm's training behaviour."""
+        return self.forward(x, training=training)
 
     def store_grad(self, key: str, value: np.ndarray) -> None:
         """Set ``grads[key]``, writing into the existing array when there is one (it may

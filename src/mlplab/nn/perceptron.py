@@ -62,7 +62,14 @@ class Perceptron:
         return self
 
     def decision_function(self, X) -> np.ndarray:
+        """``X @ w + b`` shaped ``(n_samples,)``: positive on the class-1 side of the line."""
+        if not hasattr(self, "weights_"):
+            raise ValueError("this Perceptron is not fitted yet: call fit(X, y) before "
+                             "decision_function, predict or score")
         X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
+        if X.shape[-1] != self.weights_.shape[0]:
+            raise ValueError(f"X must have {self.weights_.shape[0]} features, as in fit; "
+                             f"received shape {X.shape}")
         return X @ self.weights_ + self.bias_
 
     def predict(self, X) -> np.ndarray:

@@ -12,18 +12,25 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn.recorders import Grid
-from ._style import BAD, GOOD, class_color, class_rgb, new_figure
+from ._replicas import Outcomes
+from ._style import class_color, class_rgb, new_figure
 
 LINE_RGB = np.array([0.15, 0.15, 0.15])
+#: where the model gives no finite probability (a diverged replica)
+MISSING_RGB = np.array([0.86, 0.86, 0.86])
 
 
 def field_image(proba: np.ndarray, boundary: bool = True, strength: float = 0.65) -> np.ndarray:
     """Class probabilities ``(res, res, K)`` -> an RGB image ``(res, res, 3)`` uint8.
 
     Colour = white + strength * (sum_k p_k colour_k - white) * confidence, with
-    confidence = (max p - 1/K) / (1 - 1/K); boundary pixels are dark grey.
+    confidence = (max p - 1/K) / (1 - 1/K); boundary pixels are dark grey, and pixels
+    without a finite probability (a diverged network) light grey.
     """
     p = np.asarray(proba, dtype=np.float32)
+    missing = ~np.isfinite(p).all(axis=-1)
+    if missing.any():
+        p = np.where(missing[..., None], 0.0, p)
     k = p.shape[-1]
     colors = class_rgb(k).astype(np.float32)
     mixed = p @ colors
@@ -34,7 +41,8 @@ def field_image(proba: np.ndarray, boundary: bool = True, strength: float = 0.65
         edge = np.zeros(label.shape, dtype=bool)
         edge[1:, :] |= label[1:, :] != label[:-1, :]
         edge[:, 1:] |= label[:, 1:] != label[:, :-1]
-        rgb[edge] = LINE_RGB
+        rgb[edge & ~missing] = LINE_RGB
+    rgb[missing] = MISSING_RGB
     return (np.clip(rgb, 0, 1) * 255).astype(np.uint8)
 
 
@@ -67,23 +75,70 @@ def _legend(ax, classes, with_test):
     if with_test:
         handles.append(Line2D([], [], marker="o", ls="", markerfacecolor="white",
                               markeredgecolor="0.3", label="test"))
-    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
+    ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.85)
+
+
+def _probabilities(model, inputs) -> np.ndarray:
+    """``(..., n, K)`` class probabilities; a model without ``predict_proba`` (a
+    :class:`~mlplab.nn.Perceptron`) gives its hard decisions as one-hot rows."""
+    if hasattr(model, "predict_proba"):
+        proba = np.asarray(model.predict_proba(inputs), dtype=np.float64)
+        if proba.shape[-1] == 1:
+            proba = np.concatenate([1 - proba, proba], axis=-1)
+        return proba
+    if not hasattr(model, "predict"):
+        raise TypeError(f"model must have predict_proba or predict (a network or a Perceptron); "
+                        f"received {type(model).__name__}")
+    labels = np.asarray(model.predict(inputs)).astype(int)
+    return np.eye(max(2, labels.max() + 1))[labels]
+
+
+def _own_figures(model, X, y, X_test, y_test, transform) -> dict:
+    """Accuracy per replica on the points drawn: ``{"train": ..., "test": ...}``."""
+    def accuracy(X, y):
+        inputs = X if transform is None else transform(X)
+        return np.atleast_1d((np.asarray(model.predict(inputs)) == np.asarray(y)).mean(axis=-1))
+
+    figures = {"train": {"accuracy": accuracy(X, y)}}
+    if X_test is not None and y_test is not None:
+        figures["test"] = {"accuracy": accuracy(X_test, y_test)}
+    return figures
 
 
 def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | None = None,
-                      transform=None, classes=None, title=None, success=0.95, max_panels=20):
+                      transform=None, classes=None, title=None, success=None, max_panels=20,
+                      seeds=None, history=None, figures=None):
     """Figure of the decision boundary of ``model`` on 2-D data.
 
-    With replicas, one small panel per replica (up to ``max_panels``), titled with
-    its training accuracy in green when it reaches ``success``, red otherwise.
-    ``transform`` maps raw points to network inputs (the scaler it was trained with).
+    ``model`` is a network (``predict_proba``: colours fade where it is unsure) or any
+    classifier with ``predict`` such as :class:`~mlplab.nn.Perceptron` (hard regions,
+    and its line ``w . x + b = 0`` drawn exactly when it has ``decision_function``).
+
+    With replicas, one small panel per replica (the first ``max_panels``), titled with
+    its seed (``seeds``, else ``model.seeds``) and the figure the success rule judges,
+    green when the rule holds and red otherwise. The figure's title counts every
+    replica, not only the panels shown: "35/50 seeds reach training accuracy > 95%
+    (showing 20 of 50)".
+
+    Parameters
+    ----------
+    success : rule text, :class:`~mlplab.nn.success.Success` or None
+        The rule of :mod:`mlplab.nn.success` (None: its default, ``train_accuracy > 0.95``).
+        A number ``t`` (the older threshold argument) means ``train_accuracy > t``.
+    figures : dict, optional
+        ``{split: {measure: values per replica}}`` (``TrainResult.figures``) to judge by;
+        by default the accuracy on ``(X, y)`` as training and ``(X_test, y_test)`` as test.
+    history : History, optional
+        Marks replicas that diverged (``history.diverged``, ``history.diverged_epoch``):
+        their panels read "diverged at epoch E", in red. A replica whose probabilities
+        are not finite is marked diverged even without it.
+    transform : callable, optional
+        Maps raw points to network inputs (the scaler it was trained with).
     """
     X = np.asarray(X)
     grid = grid or Grid.around(X if X_test is None else np.vstack([X, X_test]))
     inputs = grid.points if transform is None else transform(grid.points)
-    proba = model.predict_proba(inputs)
-    if proba.shape[-1] == 1:
-        proba = np.concatenate([1 - proba, proba], axis=-1)
+    proba = _probabilities(model, inputs)
     r = grid.resolution
     proba = proba.reshape(*proba.shape[:-2], r, r, proba.shape[-1])
     n_classes = proba.shape[-1]
@@ -91,30 +146,43 @@ def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | Non
     if proba.ndim == 3:
         fig = new_figure(5.2, 4.6)
         ax = fig.add_subplot()
-        draw_field(ax, proba, grid)
+        exact_line = hasattr(model, "decision_function") and not hasattr(model, "predict_proba")
+        draw_field(ax, proba, grid, boundary=not exact_line)
+        if exact_line:
+            score = np.asarray(model.decision_function(inputs)).reshape(r, r)
+            ax.contour(*grid.axes, score, levels=[0.0], colors=[tuple(LINE_RGB)],
+                       linewidths=1.8, zorder=2)
         draw_points(ax, X, y)
         if X_test is not None:
             draw_points(ax, X_test, y_test, test=True)
         _legend(ax, classes, X_test is not None)
-        ax.set_title(title or "decision boundary")
+        out = Outcomes.build(1, history=history, broken=~np.isfinite(proba).all(), max_panels=1)
+        diverged = out.diverged_at[0] != -1
+        default = "decision boundary" + (f", {out.title(0).split(': ')[1]}" if diverged else "")
+        ax.set_title(title or default, color=out.color(0))
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         return fig
-    flat = proba.reshape(-1, r, r, n_classes)[:max_panels]
-    Xin = X if transform is None else transform(X)
+    flat = proba.reshape(-1, r, r, n_classes)
     y = np.asarray(y)
-    acc = (model.predict(Xin) == y).mean(axis=-1).reshape(-1)
-    cols = min(5, len(flat))
-    rows = -(-len(flat) // cols)
-    fig = new_figure(2.2 * cols, 2.2 * rows + 0.4)
-    for i, p in enumerate(flat):
+    if figures is None:
+        figures = _own_figures(model, X, y, X_test, y_test, transform)
+    out = Outcomes.build(len(flat), success=success, figures=figures, seeds=seeds, model=model,
+                         history=history, broken=~np.isfinite(flat).all(axis=(1, 2, 3)),
+                         max_panels=max_panels)
+    cols = min(5, out.shown)
+    rows = -(-out.shown // cols)
+    fig = new_figure(2.3 * cols, 2.3 * rows + 0.5)
+    for i in range(out.shown):
         ax = fig.add_subplot(rows, cols, i + 1)
-        draw_field(ax, p, grid)
+        draw_field(ax, flat[i], grid)
         draw_points(ax, X[i] if X.ndim == 3 else X, y[i] if y.ndim == 2 else y, size=5)
-        ok = acc[i] >= success
-        ax.set_title(f"seed {i}: {100 * acc[i]:.0f}%", fontsize=9, color=GOOD if ok else BAD)
+        ax.set_title(out.title(i), fontsize=8.5, color=out.color(i))
+        if out.diverged_at[i] != -1:
+            for spine in ax.spines.values():
+                spine.set_edgecolor(out.color(i))
+                spine.set_linewidth(1.5)
         ax.set_xticks([])
         ax.set_yticks([])
-    n_ok = int((acc[:len(flat)] >= success).sum())
-    fig.suptitle(title or f"{n_ok}/{len(flat)} seeds reach {100 * success:.0f}% training accuracy")
+    fig.suptitle(title or out.summary())
     return fig

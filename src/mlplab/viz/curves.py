@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._style import CLASS_COLORS, new_figure
@@ -21,9 +23,14 @@ def _draw(ax, values, color, label, dashed=False):
     if values.shape[1] == 1:
         ax.plot(epochs, values[:, 0], style, color=color, lw=1.8, label=label)
         return
-    med = np.median(values, axis=1)
-    ax.fill_between(epochs, values.min(axis=1), values.max(axis=1), color=color, alpha=0.12, lw=0)
-    ax.fill_between(epochs, *np.percentile(values, [25, 75], axis=1), color=color, alpha=0.22, lw=0)
+    with warnings.catch_warnings():  # an epoch where every replica is NaN stays a gap
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # a diverged replica (NaN from its divergence on) leaves the band, not the plot
+        med = np.nanmedian(values, axis=1)
+        ax.fill_between(epochs, np.nanmin(values, axis=1), np.nanmax(values, axis=1), color=color,
+                        alpha=0.12, lw=0)
+        ax.fill_between(epochs, *np.nanpercentile(values, [25, 75], axis=1), color=color,
+                        alpha=0.22, lw=0)
     ax.plot(epochs, med, style, color=color, lw=1.8, label=f"{label} (median of {values.shape[1]})")
 
 

@@ -4,10 +4,12 @@ norms per layer (lesson E), drawn from the diagnostics in a History."""
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 
-from ._style import BAD, CLASS_COLORS, GOOD, new_figure
+from ._replicas import Outcomes
+from ._style import CLASS_COLORS, new_figure
 
 
 def _layers(history, prefix):
@@ -15,45 +17,117 @@ def _layers(history, prefix):
     return sorted(keys, key=lambda k: int(k.split(".")[1]))
 
 
-def alive_neurons(history, widths=None, success=None, max_panels=20, title=None):
+def _history_figures(history) -> dict:
+    """The last epoch's figures of a History as ``{split: {measure: values}}``."""
+    figures = {}
+    for key in history.keys():
+        split, _, measure = key.rpartition("_") if key.startswith("val_") else ("train", "", key)
+        if measure in ("loss", "accuracy"):
+            values = np.asarray(history[key], dtype=float)
+            figures.setdefault("validation" if split == "val" else "train", {})[measure] = values[-1]
+    return figures
+
+
+#: one look per hidden layer, so that equal counts stay visible: the lines sit a little
+#: apart (offset), and differ in colour, dash and marker
+_LINESTYLES = ["-", (0, (4, 2)), (0, (1, 1.5)), "-."]
+_MARKERS = ["o", "s", "^", "D"]
+
+
+def _end_labels(ax, ends, levels, low, high, step=0.11):
+    """Each layer's last count ("L1 3/4") at the panel's right edge, stacked in the free
+    band farthest from the lines' final levels, so labels neither collide nor hide a line."""
+    if not ends:
+        return
+    marks = (np.asarray(levels, dtype=float) - low) / (high - low)
+    height = step * (len(ends) - 1)
+    starts = np.linspace(0.08, 0.92 - height, 9)
+    gaps = [min(np.abs(marks[:, None] - (s + step * np.arange(len(ends)))[None, :]).min(), 1.0)
+            if marks.size else 1.0 for s in starts]
+    start = starts[int(np.argmax(gaps))]
+    for i, (_, text, color, _) in enumerate(sorted(ends, key=lambda e: e[0], reverse=True)):
+        ax.text(0.97, start + step * i, text, transform=ax.transAxes, fontsize=7, color=color,
+                ha="right", va="center")
+
+
+def alive_neurons(history, widths=None, success=None, max_panels=20, title=None, seeds=None,
+                  figures=None):
     """One panel per seed: alive ReLU units of each hidden layer over the epochs.
 
-    ``success`` (one bool per replica, e.g. final accuracy > 95%) colours the panel
-    titles green or red, as lesson A's grid. ``widths`` draws each layer's size.
+    Each panel is titled with its seed and its final figure (training accuracy by
+    default) and coloured by the success rule, green or red, as lesson A's grid; a
+    replica that diverged reads "diverged at epoch E". When two layers keep the same
+    count, their lines stay apart by a small offset and differ in dash and marker; each
+    line ends with its layer and count ("L1 3/4"). The figure's title counts every
+    replica, not only the ``max_panels`` shown.
+
+    Parameters
+    ----------
+    history : History
+        Trained with ``callbacks=[NeuronStats()]``; its ``alive.k`` figures are
+        ``(epochs, *replicas)``.
+    widths : list of int, optional
+        Each hidden layer's size, drawn as a dotted line and used in the end labels.
+    success : rule text, Success, number or bools, optional
+        The rule of :mod:`mlplab.nn.success` (None: its default); a number ``t`` means
+        ``train_accuracy > t``; one bool per replica is taken as the verdict itself.
+    seeds : sequence of int, optional
+        The replicas' seeds (e.g. ``model.seeds``); without them panels read "replica r".
+    figures : dict, optional
+        ``{split: {measure: values}}`` to judge and title by (``TrainResult.figures``);
+        by default the history's last epoch.
     """
     keys = _layers(history, "alive")
     if not keys:
         raise ValueError("the history has no 'alive.k' figures: train with callbacks=[NeuronStats()] "
                          "and ReLU hidden layers")
     data = [np.asarray(history[k], dtype=float).reshape(len(history[k]), -1) for k in keys]
-    n = min(data[0].shape[1], max_panels)
+    n_replicas = data[0].shape[1]
+    out = Outcomes.build(n_replicas, success=success,
+                         figures=_history_figures(history) if figures is None else figures,
+                         seeds=seeds, history=history, max_panels=max_panels)
+    n = out.shown
     cols = min(5, n)
     rows = -(-n // cols)
-    fig = new_figure(max(2.6 * cols, 6.0), 2.1 * rows + 0.7)
+    fig = new_figure(max(2.7 * cols, 6.0), 2.2 * rows + 0.8)
     epochs = np.arange(1, data[0].shape[0] + 1)
-    top = max(widths) if widths else max(d.max() for d in data)
+    top = max(widths) if widths else max(np.nanmax(d) if np.isfinite(d).any() else 1 for d in data)
+    gap = min(0.12, 0.5 / max(len(keys), 1))
     for r in range(n):
         ax = fig.add_subplot(rows, cols, r + 1)
+        ends = []
         for j, (key, d) in enumerate(zip(keys, data)):
             color = CLASS_COLORS[j % len(CLASS_COLORS)]
-            ax.plot(epochs, d[:, r], color=color, lw=1.6, label=f"layer {key.split('.')[1]}")
+            offset = (j - (len(keys) - 1) / 2) * gap
+            layer = key.split(".")[1]
+            ax.plot(epochs, d[:, r] + offset, color=color, lw=1.5, ls=_LINESTYLES[j % len(_LINESTYLES)],
+                    marker=_MARKERS[j % len(_MARKERS)], markersize=3.5,
+                    markevery=(j * max(1, len(epochs) // 16) // max(len(keys), 1),
+                               max(1, len(epochs) // 8)),
+                    label=f"layer {layer}")
+            last = d[np.isfinite(d[:, r]), r]
+            if last.size:
+                size = f"/{widths[j]}" if widths else ""
+                ends.append((j, f"L{layer} {last[-1]:.0f}{size}", color, last[-1] + offset))
             if widths:
                 ax.axhline(widths[j], color=color, lw=0.8, ls=":")
         ax.set_ylim(-0.3, top + 0.5)
-        if success is not None:
-            ok = bool(np.asarray(success).reshape(-1)[r])
-            ax.set_title(f"seed {r}: {'success' if ok else 'failure'}", fontsize=9,
-                         color=GOOD if ok else BAD)
+        ax.set_xlim(0, epochs[-1] + 1)  # a diverged replica's line stops; its axis does not
+        _end_labels(ax, ends, [*(e[3] for e in ends), *(widths or [])], -0.3, top + 0.5)
+        ax.set_title(out.title(r), fontsize=8.5, color=out.color(r))
+        if out.judged or out.diverged_at[r] != -1:
             for spine in ax.spines.values():
-                spine.set_edgecolor(GOOD if ok else BAD)
+                spine.set_edgecolor(out.color(r))
                 spine.set_linewidth(1.5)
-        else:
-            ax.set_title(f"seed {r}", fontsize=9)
         ax.tick_params(labelsize=7)
+        if r % cols == 0:
+            ax.set_ylabel("alive units", fontsize=7.5)
+        if r >= n - cols:
+            ax.set_xlabel("epoch", fontsize=7.5)
         if r == 0:
-            ax.legend(fontsize=7, loc="lower left")
-    fig.suptitle(title or "alive ReLU units per layer\n(a unit is dead when it outputs 0 "
-                 "for every sample of the epoch)", fontsize=10)
+            ax.legend(fontsize=6.5, loc="lower left")
+    fig.suptitle(title or f"alive ReLU units per layer: {out.summary()}\n(a unit is dead when it "
+                 "outputs 0 for every sample of the epoch)", fontsize=10)
     return fig
 
 
@@ -69,7 +143,12 @@ def gradient_norms(history, replica=None, title=None):
     last = []
     for j, key in enumerate(keys):
         d = np.asarray(history[key], dtype=float).reshape(len(history[key]), -1)
-        d = np.median(d, axis=1) if replica is None else d[:, replica]
+        if replica is None:
+            with warnings.catch_warnings():  # diverged replicas (NaN) are left out
+                warnings.simplefilter("ignore", RuntimeWarning)
+                d = np.nanmedian(d, axis=1)
+        else:
+            d = d[:, replica]
         ax.plot(np.arange(1, len(d) + 1), d, color=CLASS_COLORS[j % len(CLASS_COLORS)],
                 lw=1.5, label=f"layer {key.split('.')[1]}")
         last.append(d[-1])
@@ -80,7 +159,7 @@ def gradient_norms(history, replica=None, title=None):
     ax.legend(fontsize=7, ncol=2)
     layers = np.arange(1, len(keys) + 1)
     bx.bar(layers, last, color=[CLASS_COLORS[j % len(CLASS_COLORS)] for j in range(len(keys))])
-    positive = [v for v in last if v > 0]
+    positive = [v for v in last if np.isfinite(v) and v > 0]
     if positive and max(positive) > 100 * min(positive):  # orders of magnitude: vanishing
         bx.set_yscale("log")
     bx.set_xlabel("layer (input side first)")
@@ -100,7 +179,10 @@ def saturation(history, title=None):
     ax = fig.add_subplot()
     for j, key in enumerate(keys):
         d = np.asarray(history[key], dtype=float).reshape(len(history[key]), -1)
-        ax.plot(np.arange(1, len(d) + 1), np.median(d, axis=1), lw=1.6,
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            d = np.nanmedian(d, axis=1)
+        ax.plot(np.arange(1, len(d) + 1), d, lw=1.6,
                 color=CLASS_COLORS[j % len(CLASS_COLORS)], label=f"layer {key.split('.')[1]}")
     ax.set_ylim(0, 1)
     ax.set_xlabel("epoch")
