@@ -144,3 +144,13 @@ def test_report_gradient_table_shows_tiny_norms_in_scientific_notation():
     page = build_report(result)
     row = re.search(r"<tr><td>Dense layer 1</td><td>(.*?)</td>", page).group(1)
     assert row == "1.000e-11"
+
+
+def test_report_without_a_test_set_shows_the_training_rows():
+    result = run_training(TrainConfig(dataset="disc_ring", layers=(4, 4), lr=0.05, epochs=20,
+                                      batch_size=300, test_size=0.0, val_split=0.0), record=True)
+    assert result.dataset.n_test == 0
+    page = build_report(result)
+    assert "Training set (no test set)" in _sections(page) and "Test set" not in _sections(page)
+    # the classification report counts every one of the 300 training rows
+    assert re.search(r"\b300\b", page.split("Training set (no test set)")[1].split("</pre>")[0])

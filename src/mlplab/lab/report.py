@@ -170,22 +170,25 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         parts.append(_section("Decision boundary", *items))
 
     if classification and reps == 1:
-        X_test = transform(X_test_raw)
-        pred = model.predict(X_test)
-        C = metrics.confusion_matrix(ds.y_test, pred, len(ds.classes))
+        # with no test set (--test-size 0) the training rows are what there is to show
+        split, X_eval_raw, y_eval = (("test", X_test_raw, ds.y_test) if ds.n_test else
+                                     ("training", X_raw, ds.y_train))
+        X_eval = transform(X_eval_raw)
+        pred = model.predict(X_eval)
+        C = metrics.confusion_matrix(y_eval, pred, len(ds.classes))
         items = [_img(confusion_heatmap(C, ds.classes), "confusion matrix"),
-                 f"<pre>{html.escape(metrics.classification_report(ds.y_test, pred, ds.classes))}</pre>"]
-        parts.append(_section("Test set", *items))
+                 f"<pre>{html.escape(metrics.classification_report(y_eval, pred, ds.classes))}</pre>"]
+        parts.append(_section("Test set" if ds.n_test else "Training set (no test set)", *items))
         if ds.name in IMAGE_DATASETS:
             shape = IMAGE_DATASETS[ds.name]
             parts.append(_section(
                 "Images",
-                _img(image_grid(X_test_raw, ds.y_test, n=30, shape=shape, classes=ds.classes,
-                                title="test images", seed=0), "sample images"),
-                _img(prediction_grid(model, X_test_raw, ds.y_test, n=30, shape=shape,
-                                     classes=ds.classes, inputs=X_test), "predictions")))
+                _img(image_grid(X_eval_raw, y_eval, n=30, shape=shape, classes=ds.classes,
+                                title=f"{split} images", seed=0), "sample images"),
+                _img(prediction_grid(model, X_eval_raw, y_eval, n=30, shape=shape,
+                                     classes=ds.classes, inputs=X_eval), "predictions")))
         parts.append(_section("Hidden representations",
-                              _img(hidden_representations(model, X_test, ds.y_test,
+                              _img(hidden_representations(model, X_eval, y_eval,
                                                           classes=ds.classes, max_points=1500),
                                    "hidden representations")))
 
