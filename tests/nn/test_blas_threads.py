@@ -126,3 +126,12 @@ def test_numpy_integers_are_counts():
     with threadpool_limits(1, user_api="blas"):
         with mlplab.threads(np.int64(2)):
             assert in_force() == {2}
+
+
+def test_importing_the_engine_does_not_import_threadpoolctl():
+    import subprocess
+    import sys
+
+    code = "import sys, mlplab, mlplab.nn; print('threadpoolctl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"   # fit imports it when it first trains
