@@ -9,5 +9,7 @@
 
 from ._version import __version__
 from .nn import History, Sequential, fit, gradcheck, load, mlp
+from .nn.blas_threads import set_threads, threads
 
-__all__ = ["__version__", "fit", "mlp", "Sequential", "History", "gradcheck", "load"]
+__all__ = ["__version__", "fit", "mlp", "Sequential", "History", "gradcheck", "load",
+           "set_threads", "threads"]

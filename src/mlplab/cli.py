@@ -426,7 +426,28 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("file", help="a CSV file with the model's feature columns")
     pr.add_argument("--output", "-o", help="CSV file to write (default: standard output)")
     pr.set_defaults(run=_cmd_predict)
+    _add_threads(parser, sub)
     return parser
+
+
+def _add_threads(parser, sub):
+    """``--threads N`` before the command (``mlplab --threads 2 train ...``) or after it."""
+    from .nn.blas_threads import DEFAULT
+
+    text = (f"BLAS threads for the matrix products (default {DEFAULT}, or $OPENBLAS_NUM_THREADS: "
+            "more threads are slower on a busy machine)")
+    parser.add_argument("--threads", type=_positive_int, metavar="N", help=text)
+    for command in sub.choices.values():  # SUPPRESS: an absent option keeps the value given before
+        command.add_argument("--threads", type=_positive_int, metavar="N", default=argparse.SUPPRESS,
+                             help=text)
+
+
+def _run(args) -> int:
+    """Run the command with ``--threads`` BLAS threads, or the user's environment's, or DEFAULT."""
+    from .nn import blas_threads
+
+    with blas_threads.threads(args.threads or blas_threads.chosen() or blas_threads.DEFAULT):
+        return args.run(args)
 
 
 def main(argv=None) -> int:
@@ -438,7 +459,7 @@ def main(argv=None) -> int:
     from .nn import DivergenceError
 
     try:
-        return args.run(args)
+        return _run(args)
     except KeyboardInterrupt:
         print("\nmlplab: interrupted; nothing was saved", file=sys.stderr)
         return 130

@@ -1,57 +1,28 @@
-"""The playground in real Chromium, driven by Playwright (system browser, no download)."""
+"""The playground in real Chromium, driven by Playwright (system browser, no download).
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+The server is the real one (``server`` in conftest.py). Without Chromium or playwright these
+tests skip with the reason, and fail under CI=true.
+"""
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-pytest.importorskip("fastapi", reason="the playground extra is not installed")
+from .conftest import need_file, need_module, unavailable
 
+CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mlplab", "playground", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the playground server did not start: " + proc.stdout.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def browser():
+    """Debian's Chromium through playwright; skipped with the reason when absent (failed under CI=true)."""
+    need_file(CHROMIUM, "apt-get install chromium; .ci/run installs it")
+    sync_api = need_module("playwright.sync_api", "playwright is not installed: pip install -e '.[dev]'")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        except Exception as exc:  # a broken install: say why
+            unavailable(f"{CHROMIUM} did not start: {exc}")
         yield b
         b.close()
 
@@ -88,7 +59,7 @@ def _summary(page):
 
 
 def test_circle_relu_two_layers_learns(page, server, tmp_path):
-    _open(page, server)
+    _open(page, server.url)
     page.click("[data-dataset=circle]")
     page.select_option("#activation", "relu")
     assert page.locator(".column.hidden-layer").count() == 2
@@ -110,7 +81,7 @@ def test_circle_relu_two_layers_learns(page, server, tmp_path):
 
 
 def test_three_class_spiral_reaches_90_percent(page, server):
-    _open(page, server)
+    _open(page, server.url)
     page.click("[data-dataset=spirals3]")
     page.select_option("#activation", "relu")
     page.select_option("#optimizer", "adam")
@@ -129,7 +100,7 @@ def test_three_class_spiral_reaches_90_percent(page, server):
 
 
 def test_drawing_points_by_clicking(page, server):
-    _open(page, server)
+    _open(page, server.url)
     page.click("[data-dataset=points]")
     page.wait_for_function("window.mlplab.state.config.dataset === 'points'")
     box = page.locator("#output").bounding_box()
@@ -149,7 +120,7 @@ def test_drawing_points_by_clicking(page, server):
 
 
 def test_reload_from_copied_url(page, server, browser):
-    _open(page, server, "#hide=noise")
+    _open(page, server.url, "#hide=noise")
     page.click("[data-dataset=xor]")
     page.select_option("#lr", "0.1")
     page.click("#add-layer")
@@ -171,7 +142,7 @@ def test_reload_from_copied_url(page, server, browser):
 
 
 def test_errors_are_shown_in_the_page(page, server):
-    _open(page, server)
+    _open(page, server.url)
     for _ in range(7):
         page.click("#add-layer")
     page.wait_for_selector("#error:not([hidden])")

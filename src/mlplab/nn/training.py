@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import _validate, losses, optimizers, pairing
+from .blas_threads import training_threads
 from .callbacks import Callback, Recorder, Run
 from .diagnostics import divergence_report
 from .history import History
@@ -23,6 +24,7 @@ class DivergenceError(FloatingPointError):
         self.epoch = epoch
 
 
+@training_threads  # one BLAS thread unless a count was chosen (see blas_threads)
 def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int,
         batch_size: int | None = None, shuffle: bool = True, validation=None,
         validation_split: float = 0.0, callbacks=(), seed=None, l1: float = 0.0,

@@ -57,9 +57,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False)
     if open_browser:
         import webbrowser
         threading.Timer(1.0, lambda: webbrowser.open(f"http://{host}:{port}/")).start()
-    # one BLAS thread: the matrices are tiny, and idle BLAS threads spinning on the second
-    # core would take it from the browser drawing the frames
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(1)
+    # one BLAS thread (unless `mlplab --threads N` chose): the matrices are tiny, and idle BLAS
+    # threads spinning on the second core would take it from the browser drawing the frames
+    from ..nn import blas_threads
+    if blas_threads.chosen() is None:
+        blas_threads.set_threads(blas_threads.DEFAULT)
     # frames are base64 maps on a local socket: compressing them costs more than it saves
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", ws_per_message_deflate=False)
