@@ -207,16 +207,22 @@ def _order(streams, n, reps):
 
 
 def _gather(A, idx):
-    """Rows ``idx`` of ``A``: ``A (n, k)`` shared or ``(*replicas, n, k)``, ``idx (*replicas, m)``."""
+    """Rows ``idx`` of ``A``: ``A (n, k)`` shared or ``(*replicas, n, k)``, ``idx (*replicas, m)``.
+
+    Per-replica rows are one ``take`` on the flattened array (each replica's indices
+    offset by its start), several times faster than ``np.take_along_axis``.
+    """
     if A.ndim == 2:
         return A.take(idx, axis=0)
-    return np.take_along_axis(A, idx[..., None], axis=-2)
+    n, k = A.shape[-2:]
+    offsets = np.arange(0, A.size // k, n).reshape(*A.shape[:-2], 1)
+    return A.reshape(-1, k).take(idx + offsets, axis=0)
 
 
 def _gather_labels(labels, idx):
     if labels.ndim == 1:
-        return labels[idx]
-    return np.take_along_axis(labels, idx, axis=-1)
+        return labels.take(idx)
+    return _gather(labels[..., None], idx)[..., 0]
 
 
 def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=None) -> dict:
