@@ -174,7 +174,9 @@ class Freezer:
                  for r, (e, b, v) in items[:10]]
         more = f" and {len(items) - 10} more" if len(items) > 10 else ""
         tips = advice(self.model, optimizer)
+        one = len(items) == 1
         return (f"{len(items)} of {total} replicas diverged (the loss became NaN or inf): "
-                f"{', '.join(named)}{more}. They were frozen there (their parameters stopped "
-                f"changing; their figures read NaN from then on) while the other "
+                f"{', '.join(named)}{more}. {'It was' if one else 'They were'} frozen there "
+                f"({'its' if one else 'their'} parameters stopped changing; "
+                f"{'its' if one else 'their'} figures read NaN from then on) while the other "
                 f"{total - len(items)} trained on. Try {join_tips(tips)}.")
