@@ -239,6 +239,8 @@ def divergence_report(model, optimizer, loss_value, epoch: int, batch: int, inpu
         if model.seeds is not None:
             where += f" ({replica_names(model, idx, limit=10)})"
     shown = loss_value[bad].ravel()[0] if loss_value.ndim else loss_value
+    if inputs is not None and loss_value.ndim:
+        inputs = _select(np.asarray(inputs), model.replicas, bad)
     cause, culprit, act_name = None, None, None
     dense = model.dense_layers
     for n, layer in enumerate(dense, start=1):

@@ -293,12 +293,16 @@ def _take_rows(A, idx):
 def _diverged(run, batch_loss, batch, xb, out, freezer):
     """Raise the DivergenceError: no replicas, or every replica has now diverged."""
     model, h = run.model, run.history
+    earlier = [] if freezer is None else \
+        [r for r, (e, b, _) in freezer.events.items() if (e, b) != (run.epoch, batch)]
+    if earlier:  # the report is about the replicas that diverged now
+        batch_loss = batch_loss.copy()
+        batch_loss.reshape(-1)[earlier] = 0.0
     message = divergence_report(model, run.optimizer, batch_loss, run.epoch, batch, xb, out,
                                 updated=run.epoch > 0 or batch > 0)
     if freezer is None:
         h.diverged, h.diverged_epoch = np.asarray(True), np.asarray(run.epoch)
     else:
-        earlier = [r for r, (e, b, _) in freezer.events.items() if (e, b) != (run.epoch, batch)]
         if earlier:
             message += (" Every replica has now diverged; before this one: "
                         + ", ".join(f"{replica_name(model, r)} at epoch {freezer.events[r][0] + 1}"
