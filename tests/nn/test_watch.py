@@ -188,6 +188,18 @@ def test_frozen_replica_leaks_nothing_through_batchnorm_dropout_or_clipping():
         assert np.array_equal(sm[[0, 2]], s2)  # batch-norm running statistics
 
 
+def test_progress_lines_show_the_replicas_that_train_on():
+    import io
+
+    X, y = disc_ring(n_samples=64, seed=5)
+    out = io.StringIO()
+    fit(mlp([2, 6, 6, 2], activation="leaky_relu", seed=[4, 9, 13], dtype="float64"),
+        np.stack([X, 30 * X, X]), y, loss="mse", optimizer="sgd", lr=0.1, epochs=30,
+        batch_size=16, callbacks=[nn.ProgressBar(stream=out)])
+    last = out.getvalue().splitlines()[-1]
+    assert last.startswith("epoch 30/30  loss 0.0") and "]; 1 NaN  accuracy 0.9" in last
+
+
 def test_divergence_error_only_when_every_replica_has_diverged():
     X, y = disc_ring(n_samples=64, seed=5)
     Xs = np.stack([30 * X, X, 300 * X])
