@@ -85,11 +85,17 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
         ``loss`` (mean data loss over the epoch's batches), ``accuracy`` (when y
         holds class labels), ``penalty`` (when l1 or l2), ``lr``, and ``val_loss``,
         ``val_accuracy`` with validation data; each shaped ``(epochs_run, *replicas)``.
+        ``warnings`` names what went wrong without stopping training (a training
+        loss that rose, replicas that diverged; see :mod:`mlplab.nn.watch`), and
+        ``diverged`` / ``diverged_epoch`` say which replicas were frozen, and when.
 
     Raises
     ------
     DivergenceError
-        When the loss becomes NaN or infinite.
+        When the loss becomes NaN or infinite: at once without replicas; with
+        replicas, a replica that diverges is frozen (its parameters stop changing,
+        its figures read NaN) while the others train on, and the error comes only
+        when every replica has diverged.
     """
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a mlplab Sequential (see mlplab.nn.mlp); "
