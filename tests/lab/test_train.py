@@ -9,8 +9,6 @@ from mlplab.data import catalog, per_seed
 from mlplab.lab import TrainConfig, run_training
 from mlplab.lab.train import build_model, seed_ranges
 
-NO_PER_REPLICA_SHUFFLE = not hasattr(nn.Sequential, "seeds")
-
 
 def _weights(model, replica=None):
     return [p if replica is None else p[replica] for p, _ in model.parameters()]
@@ -41,11 +39,12 @@ def test_replica_k_is_seed_k_alone_on_every_weight_full_batch(config):
     _assert_replica_is_single_run(config, (3, 0, 7))
 
 
-@pytest.mark.skipif(NO_PER_REPLICA_SHUFFLE,
-                    reason="needs one shuffle stream per replica (Sequential.seeds, engine helper)")
 def test_replica_k_is_seed_k_alone_on_every_weight_mini_batch():
     _assert_replica_is_single_run(dict(dataset="disc_ring", layers=(4, 4), lr=0.05, epochs=10,
                                        batch_size=32, test_size=0.2), (1, 2, 5))
+    # seeds that are not a run of consecutive numbers, with dropout's own streams too
+    _assert_replica_is_single_run(dict(dataset="moons", layers=(8,), lr=0.02, epochs=5,
+                                       batch_size=16, dropout=0.2), (3, 11))
 
 
 def test_lesson_a_success_count_matches_the_python_protocol():

@@ -139,7 +139,7 @@ def test_single_class_one_hot_rows_are_refused():
 def test_single_class_checked_per_replica():
     X, _ = _data(3)
     y = np.stack([np.arange(30) % 3, np.arange(30) % 3, np.zeros(30, int)])
-    with pytest.raises(ValueError, match="single class in replica 2: all 30 training samples are class 0"):
+    with pytest.raises(ValueError, match=r"single class in replica 2 \(seed 2\): all 30 training samples are class 0"):
         fit(mlp([2, 3], seed=[0, 1, 2]), X, y, loss="cross_entropy", epochs=1)
     h = fit(mlp([2, 3], seed=[0, 1, 2]), X, y[[0, 1, 0]], loss="cross_entropy", epochs=1)
     assert h.loss.shape == (1, 3)

@@ -28,7 +28,8 @@ def test_replicas_equal_singles_with_minibatches_in_float32():
     assert h.loss.shape == (20, 3)
     for r, s in enumerate(seeds):
         one = mlp([2, 6, 2], seed=s)
-        h1 = fit(one, X, y, loss="cross_entropy", lr=0.01, epochs=20, batch_size=16, seed=3)
+        # an int fit seed gives replica r the stream of seed + r
+        h1 = fit(one, X, y, loss="cross_entropy", lr=0.01, epochs=20, batch_size=16, seed=3 + r)
         np.testing.assert_allclose(h.loss[:, r], h1.loss, rtol=1e-4)
         np.testing.assert_allclose(many.layers[0].params["W"][r], one.layers[0].params["W"],
                                    rtol=1e-4, atol=1e-6)
@@ -206,6 +207,6 @@ def test_replicas_with_dropout_equal_single_models_with_their_seeds():
     fit(many, X, y, loss="cross_entropy", lr=0.02, epochs=15, batch_size=10, seed=1)
     for r, s in enumerate(seeds):
         one = mlp([2, 6, 6, 2], dropout=0.3, seed=s, dtype="float64")
-        fit(one, X, y, loss="cross_entropy", lr=0.02, epochs=15, batch_size=10, seed=1)
+        fit(one, X, y, loss="cross_entropy", lr=0.02, epochs=15, batch_size=10, seed=1 + r)
         for (pm, _), (p1, _) in zip(many.parameters(), one.parameters()):
             np.testing.assert_allclose(pm[r], p1, rtol=1e-9, atol=1e-12)

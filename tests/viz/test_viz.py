@@ -341,7 +341,7 @@ def test_boundary_panels_are_titled_by_seed_and_the_title_counts_every_replica()
     # explicit seeds win; without any, panels say "replica", not "seed"
     fig = viz.decision_boundary(net, _POINTS, _LABELS, grid=Grid(-1, 1, -1, 1, 20), seeds=range(25))
     assert fig.axes[3].title.get_text() == "seed 3: 0%"
-    del net.seeds
+    net.seeds = None
     fig = viz.decision_boundary(net, _POINTS, _LABELS, grid=Grid(-1, 1, -1, 1, 20))
     assert fig.axes[0].title.get_text() == "replica 0: 100%"
     assert fig._suptitle.get_text().startswith("13/25 replicas reach")

@@ -81,6 +81,13 @@ def print_summary(result, out=sys.stdout) -> None:
     h = result.history
     print(f"{'time':14} {result.seconds:.2f} s for {h.epochs} epochs "
           f"({result.seconds / max(h.epochs, 1):.3f} s/epoch)", file=out)
+    print_warnings(h)
+
+
+def print_warnings(history, err=None) -> None:
+    """Each of ``history.warnings`` as one ``warning: ...`` line on stderr."""
+    for text in getattr(history, "warnings", ()):
+        print(f"warning: {text}", file=err or sys.stderr)
 
 
 def _single(model, command: str) -> None:

@@ -270,14 +270,6 @@ def _check_success(rule, ds, n_val):
                          f"not have; use {'rmse or loss' if wrong == 'accuracy' else 'accuracy or loss'}")
 
 
-def _shuffle_seed(config):
-    """The seed ``fit`` shuffles from. A model that remembers its seeds
-    (``Sequential.seeds``) shuffles each replica from its own seed when given
-    ``None``, which keeps replica k equal to seed k alone under mini-batches;
-    otherwise every replica follows the first seed's order."""
-    return None if hasattr(nn.Sequential, "seeds") else config.seeds[0]
-
-
 def measure(model, loss, X, y, task) -> dict:
     """Loss (and accuracy for classification) per replica, in inference mode."""
     X, T, labels = nn.training.prepare(model, loss, X, y)
@@ -332,7 +324,7 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
     start = time.perf_counter()
     history = nn.fit(model, X_train, ds.y_train, loss=loss, optimizer=optimizer,
                      epochs=config.epochs, batch_size=config.batch_size,
-                     validation_split=val_split, seed=_shuffle_seed(config), l1=config.l1,
+                     validation_split=val_split, l1=config.l1,  # shuffles from model.seeds
                      l2=config.l2,
                      callbacks=[*_schedule_callback(config), *([stopper] if stopper else []),
                                 *watchers, *callbacks])

@@ -12,11 +12,21 @@ class History:
     ``(epochs_run, *replicas)``; so are ``accuracy``, ``penalty``, ``lr`` (one
     value per epoch), and ``val_loss`` / ``val_accuracy`` when validation data was
     given. ``stopped_epoch`` is set when a callback ended training early.
+
+    ``warnings`` lists, in words, what went wrong without stopping training (a
+    training loss that climbed, replicas that diverged), each naming the epoch, the
+    figures and what to try; one entry per kind of problem. ``diverged`` (bool) and
+    ``diverged_epoch`` (int, -1 = never) are shaped like the replicas (0-d without
+    replicas): a replica whose loss turned NaN/inf is frozen from that epoch (its
+    parameters stop changing, its figures read NaN) while the others train on.
     """
 
     def __init__(self):
         self._rows: dict[str, list] = {}
         self.stopped_epoch: int | None = None
+        self.warnings: list[str] = []
+        self.diverged = np.asarray(False)
+        self.diverged_epoch = np.asarray(-1)
 
     def append(self, logs: dict) -> None:
         for key, value in logs.items():

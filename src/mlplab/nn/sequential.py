@@ -43,6 +43,8 @@ class Sequential:
         self._n_inputs = dense[0].fan_in
         self._dtype = dense[0].params["W"].dtype
         self.meta: dict = {}  # free-form, saved with the model (dataset, classes, scaler)
+        self._seeds = None
+        self.shuffle_streams = None  # fit's per-replica shuffling generators (see seeds)
         self._flat = None
         self._flatten()
 
@@ -175,6 +177,30 @@ class Sequential:
         return None
 
     @property
+    def seeds(self) -> tuple[int, ...] | None:
+        """The seed of each replica (one element without replicas), or ``None``.
+
+        ``mlp(..., seed=...)`` records them: replica ``r`` started as the single
+        network built with ``seeds[r]``. ``fit(seed=None)`` shuffles each replica
+        from its own seed, so training is reproducible by default.
+        """
+        return self._seeds
+
+    @seeds.setter
+    def seeds(self, value):
+        if value is not None:
+            count = int(np.prod(self.replicas or (1,)))
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+                raise TypeError(f"seeds must be None or a sequence of {count} non-negative "
+                                f"integers; received seeds={value!r}")
+            value = tuple(_validate.nonnegative_int(f"seeds[{i}]", s) for i, s in enumerate(value))
+            if len(value) != count:
+                raise ValueError(f"seeds must hold one seed per replica ({count}); "
+                                 f"received {len(value)}: {value!r}")
+        self._seeds = value
+        self.shuffle_streams = None
+
+    @property
     def dtype(self) -> np.dtype:
         for p, _ in self.parameters():
             return p.dtype
@@ -235,15 +261,28 @@ class Sequential:
 
     # ---------------------------------------------------------------- config
     def config(self) -> dict:
-        return {"class": "Sequential", "version": CONFIG_VERSION,
-                "layers": [layer.config() for layer in self.layers]}
+        config = {"class": "Sequential", "version": CONFIG_VERSION,
+                  "layers": [layer.config() for layer in self.layers]}
+        if self.seeds is not None:
+            config["seeds"] = list(self.seeds)
+        return config
 
     @classmethod
     def from_config(cls, config: dict) -> Sequential:
-        """A network with the same architecture (and fresh weights)."""
+        """A network with the same architecture.
+
+        With ``seeds`` in the config (a network ``mlp`` built from seeds), the starting
+        weights and dropout streams are those ``mlp`` gave it; otherwise they are fresh.
+        """
         if not isinstance(config, dict) or config.get("class") != "Sequential":
             raise ValueError(f"not a Sequential config: {str(config)[:200]!r}")
-        return cls([layer_from_config(c) for c in config["layers"]])
+        seeds = config.get("seeds")
+        if seeds is None:
+            return cls([layer_from_config(c) for c in config["layers"]])
+        layers = _seeded_layers(config["layers"], seeds)
+        net = cls(layers)
+        net.seeds = seeds
+        return net
 
     def save(self, path, meta: dict | None = None):
         """Write weights, state, config and ``meta`` to one ``.npz`` (see :mod:`.serialization`)."""
@@ -325,7 +364,44 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
                 layers.append(Dropout(dropout, seed=_dropout_seed(seed, replicas, i)))
         elif output is not None:
             layers.append(layer_for(output))
-    return Sequential(layers)
+    net = Sequential(layers)
+    net.seeds = _seed_tuple(seed, reps)
+    return net
+
+
+def _seed_tuple(seed, reps):
+    """The seed of each replica, as ``replica_rngs`` and ``_dropout_seed`` use them."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return None
+    if isinstance(seed, (list, tuple)):
+        if any(isinstance(s, np.random.Generator) for s in seed):
+            return None
+        return tuple(int(s) for s in seed)
+    count = int(np.prod(reps)) if reps else 1
+    return tuple(int(seed) + r for r in range(count))
+
+
+def _seeded_layers(configs, seeds):
+    """Layers from their configs, drawing weights and dropout masks as ``mlp`` does from
+    ``seeds``: one generator per replica shared by the Dense layers in order, and
+    dropout after hidden layer i seeded from (i, seed)."""
+    if not isinstance(configs, list) or not configs or not isinstance(seeds, list):
+        raise ValueError("a Sequential config needs a list of layers and a list of seeds")
+    dense = [c for c in configs if isinstance(c, dict) and c.get("class") == "Dense"]
+    replicas = dense[0].get("replicas") if dense else None
+    seed = list(seeds) if replicas else (seeds[0] if len(seeds) == 1 else seeds)
+    rngs = replica_rngs(seed, replicas)
+    layer_seed = rngs if replicas else rngs[0]
+    layers, n_dense = [], 0
+    for c in configs:
+        kind = c.get("class") if isinstance(c, dict) else None
+        if kind == "Dense":
+            c = {**c, "seed": layer_seed}
+            n_dense += 1
+        elif kind == "Dropout":
+            c = {**c, "seed": _dropout_seed(seed, replicas, n_dense - 1)}
+        layers.append(layer_from_config(c))
+    return layers
 
 
 def _dropout_seed(seed, replicas, layer_index):

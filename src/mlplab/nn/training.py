@@ -13,6 +13,11 @@ from .diagnostics import divergence_report
 from .history import History
 from .regularizers import Penalty
 from .sequential import Sequential
+from .watch import Freezer, Watchdog, replica_name
+
+#: the shuffling stream of a model's seed s is ``default_rng([SHUFFLE_STREAM, s])``,
+#: apart from the streams of its initial weights (``s``) and dropout masks (``[2, i, s]``)
+SHUFFLE_STREAM = 1
 
 
 class DivergenceError(FloatingPointError):
@@ -55,13 +60,24 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
     batch_size : int, optional
         Samples per step; ``None`` is full batch, ``1`` one sample at a time.
     shuffle : bool
-        Reshuffle the samples each epoch (from ``seed``) when mini-batching.
+        Reshuffle the samples each epoch (from ``seed``) when mini-batching; with
+        replicas each replica may have its own order (see ``seed``).
     validation : tuple ``(X_val, y_val)``, optional
     validation_split : float in [0, 1)
         Hold out this fraction of the samples (the last ones, as Keras) for validation.
     callbacks : sequence of Callback
-    seed : int or Generator, optional
-        Source of the shuffling order.
+    seed : None, int, list of ints or Generator
+        Source of the shuffling order, so that replica ``r`` of a model built with
+        ``seed=[s0, s1, ...]`` trains exactly as the single model built with ``s_r``:
+
+        - ``None`` (default): from the model's ``seeds``; replica ``r`` shuffles with
+          its own stream ``default_rng([1, seeds[r]])``, kept on the model so a later
+          ``fit`` continues it. Building with the same seed and fitting gives the same
+          bits. A model built without seeds shuffles from fresh entropy.
+        - an int ``s``: replica ``r`` shuffles with ``default_rng(s + r)`` (``s`` alone
+          without replicas), as ``mlp(seed=s, replicas=R)`` numbers its replicas.
+        - a list of ints, one per replica: replica ``r`` shuffles with ``default_rng(seed[r])``.
+        - a Generator: one order per epoch, the same for every replica.
     l1, l2 : float
         Penalty ``l1 sum|W| + l2 sum W^2`` on the Dense weights, logged as ``penalty``.
 
@@ -71,11 +87,17 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
         ``loss`` (mean data loss over the epoch's batches), ``accuracy`` (when y
         holds class labels), ``penalty`` (when l1 or l2), ``lr``, and ``val_loss``,
         ``val_accuracy`` with validation data; each shaped ``(epochs_run, *replicas)``.
+        ``warnings`` names what went wrong without stopping training (a training
+        loss that rose, replicas that diverged; see :mod:`mlplab.nn.watch`), and
+        ``diverged`` / ``diverged_epoch`` say which replicas were frozen, and when.
 
     Raises
     ------
     DivergenceError
-        When the loss becomes NaN or infinite.
+        When the loss becomes NaN or infinite: at once without replicas; with
+        replicas, a replica that diverges is frozen (its parameters stop changing,
+        its figures read NaN) while the others train on, and the error comes only
+        when every replica has diverged.
     ValueError
         Before training, when the loss does not fit the model's output or the labels
         (:func:`mlplab.nn.pairing.check`), or an argument is out of range.
@@ -98,7 +120,7 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
     for i, cb in enumerate(callbacks):
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks[{i}] must be a mlplab Callback; received {cb!r}")
-    rng = _validate.rng(_validate.seed("seed", seed))
+    streams = shuffle_streams(model, seed)
 
     # the loss must fit the output and the labels; refused here, once, before anything trains
     pairing.check(model, loss, y, n_samples=_n_rows(X), validation_split=validation_split)
@@ -129,8 +151,10 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
 
     run = Run(model=model, optimizer=optimizer, loss=loss, epochs=epochs, n_samples=n,
               batch_size=batch_size, base_lr=optimizer.lr)
-    # the recorder listens last, so figures other callbacks add to the logs are kept
-    callbacks = [*callbacks, Recorder()]
+    freezer = Freezer(model, run.history) if model.replicas else None
+    # the watchdog ends first (its warnings are in the history for the others); the
+    # recorder listens last, so figures other callbacks add to the logs are kept
+    callbacks = [Watchdog(freezer), *callbacks, Recorder()]
     batch_listeners = [cb for cb in callbacks
                        if type(cb).on_batch_end is not Callback.on_batch_end]
     # overflow shows up as a NaN/inf loss, which is then reported in words
@@ -141,10 +165,13 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
             run.epoch = epoch
             for cb in callbacks:
                 cb.on_epoch_begin(run, epoch)
-            order = rng.permutation(n) if shuffle and batch_size < n else np.arange(n)
-            logs = _train_epoch(run, X, T, labels, order, penalty, batch_listeners)
+            logs = _train_epoch(run, X, T, labels, _order(streams, n, model.replicas)
+                                if shuffle and batch_size < n else np.arange(n),
+                                penalty, batch_listeners, freezer)
             if validation is not None:
                 logs.update(evaluate(model, loss, *validation, prefix="val_"))
+            if freezer is not None and freezer.active:
+                freezer.mask_logs(logs)
             for cb in callbacks:
                 cb.on_epoch_end(run, epoch, logs)
             if run.stop_training:
@@ -159,20 +186,80 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
 GATHER_ONCE_BYTES = 8 << 20
 
 
-def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
+def shuffle_streams(model, seed):
+    """The generator that orders each epoch's samples, or a list of them (one per replica).
+
+    See ``fit``'s ``seed``. One generator means one order shared by all replicas.
+    """
+    reps = model.replicas
+    count = int(np.prod(reps)) if reps else 1
+    if seed is None:
+        if model.seeds is None:
+            return np.random.default_rng()
+        if model.shuffle_streams is None:
+            model.shuffle_streams = [np.random.default_rng([SHUFFLE_STREAM, s]) for s in model.seeds]
+        streams = model.shuffle_streams
+    elif isinstance(seed, (list, tuple)):
+        if len(seed) != count:
+            raise ValueError(f"seed lists one seed per replica ({count}); received {len(seed)} "
+                             f"seeds: seed={list(seed)!r}")
+        streams = [_validate.rng(_validate.seed(f"seed[{i}]", s)) for i, s in enumerate(seed)]
+    else:
+        seed = _validate.seed("seed", seed)
+        if isinstance(seed, np.random.Generator):
+            return seed
+        streams = [np.random.default_rng(seed + r) for r in range(count)]
+    return streams if reps else streams[0]
+
+
+def _order(streams, n, reps):
+    """This epoch's order: ``(n,)`` shared, or ``(*replicas, n)`` from one stream each."""
+    if isinstance(streams, np.random.Generator):
+        return streams.permutation(n)
+    return np.stack([g.permutation(n) for g in streams]).reshape(*reps, n)
+
+
+def _gather(A, idx):
+    """Rows ``idx`` of ``A``: ``A (n, k)`` shared or ``(*replicas, n, k)``, ``idx (*replicas, m)``.
+
+    Per-replica rows are one ``take`` on the flattened array (each replica's indices
+    offset by its start), several times faster than ``np.take_along_axis``.
+    """
+    if A.ndim == 2:
+        return A.take(idx, axis=0)
+    n, k = A.shape[-2:]
+    offsets = np.arange(0, A.size // k, n).reshape(*A.shape[:-2], 1)
+    return A.reshape(-1, k).take(idx + offsets, axis=0)
+
+
+def _gather_labels(labels, idx):
+    if labels.ndim == 1:
+        return labels.take(idx)
+    return _gather(labels[..., None], idx)[..., 0]
+
+
+def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=None) -> dict:
     """One pass over the data in ``order``, one optimizer step per batch; the logs.
 
-    The predicted classes of each batch go into one array and are compared with the
-    labels once at the end of the epoch (accuracy costs one call per step).
+    ``order`` is ``(n,)`` (one order for all replicas) or ``(*replicas, n)`` (one per
+    replica: the batches are gathered per replica). The predicted classes of each
+    batch go into one array and are compared with the labels once at the end of
+    the epoch (accuracy costs one call per step).
     """
     model, loss, optimizer = run.model, run.loss, run.optimizer
     n, batch_size = run.n_samples, run.batch_size
     flat = model.flat_parameters()
-    gather_once = batch_size < n and X.nbytes <= GATHER_ONCE_BYTES
+    per_replica = order.ndim > 1
+    if per_replica:
+        gather = _gather
+        gather_once = batch_size < n and order.size * X.shape[-1] * X.itemsize <= GATHER_ONCE_BYTES
+    else:
+        gather = _take_rows
+        gather_once = batch_size < n and X.nbytes <= GATHER_ONCE_BYTES
     if gather_once:
-        X, T = X.take(order, axis=-2), T.take(order, axis=-2)
-    if labels is not None and batch_size < n:
-        labels = labels.take(order, axis=-1)  # in the order the batches see them
+        X, T = gather(X, order), gather(T, order)
+    if labels is not None and batch_size < n:  # in the order the batches see them
+        labels = _gather_labels(labels, order) if per_replica else labels.take(order, axis=-1)
     losses, predicted = [], None
     for b, start in enumerate(range(0, n, batch_size)):
         stop = start + batch_size
@@ -181,17 +268,19 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
         elif gather_once:
             xb, tb = X[..., start:stop, :], T[..., start:stop, :]
         else:
-            idx = order[start:stop]
-            xb, tb = X.take(idx, axis=-2), T.take(idx, axis=-2)
+            idx = order[..., start:stop]
+            xb, tb = gather(X, idx), gather(T, idx)
         out = model.forward(xb, training=True)
         batch_loss, dout = loss.value_and_grad(out, tb)
         if not (math.isfinite(batch_loss) if batch_loss.ndim == 0 else np.isfinite(batch_loss).all()):
-            raise DivergenceError(divergence_report(model, optimizer, batch_loss, run.epoch, b, xb),
-                                  run.history, run.epoch)
+            if freezer is None or freezer.freeze(batch_loss, run.epoch, b):
+                _diverged(run, batch_loss, b, xb, out, freezer)
         model.backward(dout, input_grad=False)
         if penalty:
             penalty.add_grads(model)
         optimizer.step(flat)
+        if freezer is not None and freezer.active:
+            freezer.restore()
         size = xb.shape[-2]
         losses.append(batch_loss * size)
         if labels is not None:
@@ -208,6 +297,30 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners) -> dict:
         logs["penalty"] = penalty.value(model)
     logs["lr"] = np.asarray(optimizer.lr)
     return logs
+
+
+def _take_rows(A, idx):
+    return A.take(idx, axis=-2)
+
+
+def _diverged(run, batch_loss, batch, xb, out, freezer):
+    """Raise the DivergenceError: no replicas, or every replica has now diverged."""
+    model, h = run.model, run.history
+    earlier = [] if freezer is None else \
+        [r for r, (e, b, _) in freezer.events.items() if (e, b) != (run.epoch, batch)]
+    if earlier:  # the report is about the replicas that diverged now
+        batch_loss = batch_loss.copy()
+        batch_loss.reshape(-1)[earlier] = 0.0
+    message = divergence_report(model, run.optimizer, batch_loss, run.epoch, batch, xb, out,
+                                updated=run.epoch > 0 or batch > 0)
+    if freezer is None:
+        h.diverged, h.diverged_epoch = np.asarray(True), np.asarray(run.epoch)
+    else:
+        if earlier:
+            message += (" Every replica has now diverged; before this one: "
+                        + ", ".join(f"{replica_name(model, r)} at epoch {freezer.events[r][0] + 1}"
+                                    for r in earlier[:10]) + ".")
+    raise DivergenceError(message, h, run.epoch)
 
 
 def _predict_into(out, threshold, dst):

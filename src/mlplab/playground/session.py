@@ -151,7 +151,6 @@ class Session:
         self.model = nn.mlp(sizes, activation=c.activations, init=c.init, seed=c.seed,
                             output=output_layer(c), dropout=c.dropout, batchnorm=c.batchnorm)
         self._new_optimizer()
-        self.shuffle_rng = np.random.default_rng(c.seed)
         self.epoch = 0
         self.curve: list[tuple] = []
         self.grad_norms: list[float] = []
@@ -306,7 +305,7 @@ class Session:
             try:
                 nn.fit(self.model, self._inputs(self.X_train), self.y_train, loss=loss,
                        optimizer=self.optimizer, epochs=epochs,
-                       batch_size=min(c.batch_size, len(self.X_train)), seed=self.shuffle_rng,
+                       batch_size=min(c.batch_size, len(self.X_train)),  # shuffles from model.seeds
                        validation=validation, callbacks=callbacks, **reg)
             except nn.DivergenceError as exc:
                 self.status = "diverged"
