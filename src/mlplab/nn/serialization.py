@@ -180,7 +180,9 @@ def load(path):
         raise IsADirectoryError(f"{where} is a directory, not a model file")
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {where}")
-    if not zipfile.is_zipfile(path):
+    with open(path, "rb") as f:  # (permission denied and the like surface here, as OSError)
+        magic = f.read(4)
+    if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
         raise ValueError(f"{where} is not a readable mlplab model file: it is not an .npz (zip) archive "
                          "(truncated, damaged, or another kind of file)")
     try:
