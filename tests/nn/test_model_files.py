@@ -222,3 +222,21 @@ def test_a_good_save_still_replaces_the_file(good):
     net = mlp([2, 3, 2], seed=7)
     save(net, good[0])
     np.testing.assert_array_equal(load(good[0]).layers[0].params["W"], net.layers[0].params["W"])
+
+
+def test_array_entry_declaring_a_huge_shape_is_refused_before_reading(good, tmp_path):
+    import io
+    import zipfile
+
+    from numpy.lib import format as npy
+
+    header = io.BytesIO()
+    npy.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (10**6, 10**6)})
+    path = tmp_path / "forged.npz"
+    with zipfile.ZipFile(good[0]) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            forged = info.filename == "param/0.W.npy"
+            dst.writestr(info.filename, header.getvalue() + b"\0" * 24 if forged else src.read(info))
+    with pytest.raises(ValueError, match=r"forged.npz': array 'param/0.W' declares shape \(1000000, 1000000\) "
+                                         r"\(4000000000000 bytes\) but the file holds 152 bytes for it"):
+        load(path)

@@ -18,6 +18,7 @@ half-loaded escapes.
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 from pathlib import Path
 
@@ -162,6 +163,28 @@ def _check_sizes(config, arrays: dict, where: str) -> None:
                              "the file is damaged or was edited")
 
 
+def _read_arrays(path: Path, where: str) -> dict:
+    """Every ``.npy`` entry of the archive, each refused before it is read when its header
+    declares more bytes than the entry holds (a forged shape must not allocate terabytes)."""
+    from numpy.lib import format as npy
+
+    arrays = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            key = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+            with archive.open(info) as f:
+                version = npy.read_magic(f)
+                read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+                shape, _, dtype = read_header(f)
+                declared = math.prod(shape) * dtype.itemsize
+                if declared > info.file_size:
+                    raise ValueError(f"{where}: array {key!r} declares shape {shape} ({declared} bytes) "
+                                     f"but the file holds {info.file_size} bytes for it")
+            with archive.open(info) as f:
+                arrays[key] = npy.read_array(f, allow_pickle=False)
+    return arrays
+
+
 def load(path):
     """Read a model written by :func:`save`.
 
@@ -186,9 +209,10 @@ def load(path):
         raise ValueError(f"{where} is not a readable mlplab model file: it is not an .npz (zip) archive "
                          "(truncated, damaged, or another kind of file)")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {k: archive[k] for k in archive.files}
+        arrays = _read_arrays(path, where)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith(where):
+            raise
         raise ValueError(
             f"{where} is not a readable mlplab model file (.npz): {exc}"
         ) from None
