@@ -171,3 +171,126 @@ def test_ctrl_c_exits_cleanly_without_a_model_file(tmp_path):
     assert "interrupted; nothing was saved" in err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- paths and model files
+@pytest.fixture
+def no_training(monkeypatch):
+    """Fail the test if training starts: path checks must come first."""
+    from mlplab.lab import train
+
+    started = []
+    monkeypatch.setattr(train, "run_training", lambda *a, **k: started.append(1) or 1 / 0)
+    return started
+
+
+def _one_error_line(err):
+    lines = [line for line in err.strip().splitlines() if not line.startswith("mlplab train ")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("option,target,setup,message", [
+    ("--save", "out.npz", "dir", "cannot write the model file (--save) '{p}': it is a directory"),
+    ("--save", "notes/m.npz", "file", "cannot write the model file (--save) '{p}': '{d}' is a file, not a folder"),
+    ("--save", "nowhere/m.npz", None, "cannot write the model file (--save) '{p}': the folder '{d}' does not exist"),
+    ("--report", "out.html", "dir", "cannot write the report (--report) '{p}': it is a directory"),
+    ("--report", "notes/r.html", "file", "cannot write the report (--report) '{p}': '{d}' is a file"),
+    ("--animate", "anim.gif", "dir", "cannot write the animation (--animate) '{p}': it is a directory"),
+    ("--animate", "notes/a.gif", "file", "cannot write the animation (--animate) '{p}': '{d}' is a file"),
+])
+def test_output_paths_are_refused_before_training(capsys, tmp_path, no_training, option, target, setup, message):
+    path = tmp_path / target
+    if setup == "dir":
+        path.mkdir()
+    elif setup == "file":
+        path.parent.write_text("not a folder")
+    code, out, err = _run(capsys, "train", "xor", "--epochs", "2", option, str(path))
+    assert code == 2 and out == "" and not no_training
+    assert _one_error_line(err).startswith("mlplab: error: " + message.format(p=path, d=path.parent))
+
+
+def test_predict_output_onto_a_directory_is_refused_first(capsys, tmp_path, monkeypatch):
+    from mlplab import nn
+
+    monkeypatch.setattr(nn, "load", lambda path: 1 / 0)  # never reached
+    (tmp_path / "preds").mkdir()
+    code, _, err = _run(capsys, "predict", "m.npz", "new.csv", "-o", str(tmp_path / "preds"))
+    assert code == 2
+    assert _one_error_line(err) == (f"mlplab: error: cannot write the predictions file (--output) "
+                                    f"'{tmp_path / 'preds'}': it is a directory; give a file name inside it")
+
+
+def test_permission_denied_exits_2_naming_the_path(capsys, monkeypatch):
+    from mlplab import nn
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(nn, "load", denied)
+    code, _, err = _run(capsys, "evaluate", "/srv/models/m.npz", "iris")
+    assert code == 2
+    assert _one_error_line(err) == "mlplab: error: /srv/models/m.npz: Permission denied"
+
+
+def test_evaluate_a_directory_exits_2(capsys, tmp_path):
+    code, _, err = _run(capsys, "evaluate", str(tmp_path), "iris")
+    assert code == 2
+    assert _one_error_line(err) == f"mlplab: error: '{tmp_path}' is a directory, not a model file"
+
+
+def test_evaluate_through_a_file_exits_2(capsys, tmp_path):
+    (tmp_path / "notes").write_text("x")
+    code, _, err = _run(capsys, "evaluate", str(tmp_path / "notes" / "m.npz"), "iris")
+    assert code == 2
+    assert _one_error_line(err) == f"mlplab: error: no model file at '{tmp_path / 'notes' / 'm.npz'}'"
+
+
+def test_train_on_a_csv_that_is_not_utf8_exits_2(capsys, tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes("x1,x2,label\n1,2,a\n3,4,\xe9\n".encode("latin-1"))
+    code, _, err = _run(capsys, "train", str(path), "--epochs", "1")
+    assert code == 2
+    assert _one_error_line(err).startswith(f"mlplab: error: {path}: the CSV file is not UTF-8 text: byte 0xe9 "
+                                           f"at offset 22 (line 3, column 5)")
+
+
+@pytest.mark.parametrize("meta,missing", [
+    ({}, "has no dataset metadata"),
+    ({"dataset": "iris", "classes": ["a", "b", "c"]}, "has no 'scaler' in its metadata"),
+    ({"scaler": {"kind": "none", "offset": [0] * 4, "scale": [1] * 4}}, "has no 'classes' in its metadata"),
+    ({"scaler": {"kind": "zscore", "offset": [0, 0], "scale": [1, 1]}, "classes": ["a", "b", "c"]},
+     "'scaler' metadata must give offset and scale for its 4 inputs"),
+    ({"scaler": {"kind": "cube"}, "classes": ["a", "b", "c"]}, "'scaler' metadata is damaged (kind must be one of"),
+    ({"scaler": {"kind": "none", "offset": [0] * 4, "scale": [1] * 4}, "classes": ["a", "b"]},
+     "'classes' metadata must list 3 class names"),
+    ({"scaler": {"kind": "none", "offset": [0] * 4, "scale": [1] * 4}, "classes": ["a", "b", "c"],
+      "features": ["x"]}, "'features' metadata must list 4 column names"),
+])
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+def test_model_file_without_the_metadata_a_command_needs(capsys, tmp_path, meta, missing, command):
+    from mlplab.nn import mlp
+
+    model = mlp([4, 5, 3], seed=0)
+    model.meta = meta
+    path = model.save(tmp_path / "m.npz")
+    code, _, err = _run(capsys, command, str(path), "iris" if command == "evaluate" else "new.csv")
+    assert code == 2
+    line = _one_error_line(err)
+    assert line.startswith(f"mlplab: error: {path}: the model") and missing in line
+
+
+def test_a_failed_save_after_training_keeps_the_old_model(capsys, tmp_path, monkeypatch):
+    from mlplab.nn import _atomic, mlp
+
+    target = mlp([2, 3, 2], seed=0).save(tmp_path / "model.npz")
+    before = target.read_bytes()
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(_atomic.os, "replace", disk_full)
+    code, _, err = _run(capsys, "train", "xor", "--epochs", "2", "--save", str(target))
+    assert code == 2
+    assert err.strip().splitlines()[-1] == f"mlplab: error: {target}: No space left on device"
+    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]

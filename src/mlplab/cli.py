@@ -59,6 +59,7 @@ def _cmd_demo(args) -> int:
     print(f"demo: a 2-8-8-2 ReLU network learns disc-and-ring (240 training points, 60 test) "
           f"with Adam, lr {args.lr}, seed {args.seed}")
     args.report = _demo_report(args)
+    _check_targets(report=args.report, animate=args.animate)
     result = run_training(config, record=args.report is not None,
                           callbacks=[nn.ProgressBar(stream=sys.stdout, every=args.every, live=False)])
     test = result.figures["test"]
@@ -80,6 +81,20 @@ def _demo_report(args):
             return None
         return "mlplab-demo.html"
     return args.report
+
+
+def _check_targets(save=None, report=None, animate=None, output=None):
+    """Refuse, before any training, output paths that cannot be written: a directory,
+    a path through a file, a folder that does not exist (see nn._atomic.check_target)."""
+    from .nn._atomic import check_target
+    from .nn.serialization import model_path
+
+    targets = [(model_path(save) if save else None, "model file (--save)"),
+               (report, "report (--report)"), (animate, "animation (--animate)"),
+               (output if output not in (None, "-") else None, "predictions file (--output)")]
+    for path, what in targets:
+        if path:
+            check_target(path, create_parents=False, what=what)
 
 
 def _check_animatable(args):
@@ -136,6 +151,7 @@ def _cmd_train(args) -> int:
 
     config = _train_config(args)
     print(config.command(), file=sys.stderr)
+    _check_targets(save=args.save, report=args.report, animate=args.animate)
     if args.animate:
         _check_animatable(args)
     every = max(1, args.epochs // 20)
@@ -160,20 +176,47 @@ def _cmd_playground(args) -> int:
     return 0
 
 
-def _load_model(path):
+def _load_model(path, command: str):
+    """A saved model with the metadata ``evaluate`` and ``predict`` need (how the features
+    were scaled, the class names, the feature columns), each checked against the network."""
     from . import nn
+    from .data.preprocessing import Scaler
+    from .lab.console import single_model
 
     model = nn.load(path)
-    if not model.meta:
-        raise ValueError(f"{path} was saved without dataset metadata (scaler, classes); "
-                         "save models with `mlplab train --save` to evaluate or predict with them")
+    single_model(model, command)
+    meta = model.meta
+    hint = f"`mlplab {command}` needs the metadata that `mlplab train --save` writes"
+    missing = [k for k in ("scaler", "classes") if k not in meta]
+    if missing:
+        what = "no dataset metadata" if not meta else f"no {' or '.join(map(repr, missing))} in its metadata"
+        raise ValueError(f"{path}: the model file has {what} (scaler: how the features were scaled; "
+                         f"classes: the class names, or null for regression); {hint}")
+    try:
+        scaler = Scaler.from_config(meta["scaler"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: the model's 'scaler' metadata is damaged ({exc}); {hint}") from None
+    widths = {a.size for a in (scaler.offset_, scaler.scale_) if a is not None}
+    if scaler.offset_ is None or scaler.scale_ is None or not widths <= {1, model.n_inputs}:
+        raise ValueError(f"{path}: the model's 'scaler' metadata must give offset and scale for its "
+                         f"{model.n_inputs} inputs; received {meta['scaler']!r:.120}")
+    classes, features = meta.get("classes"), meta.get("features")
+    n_classes = max(model.n_outputs, 2)
+    if classes is not None and not (isinstance(classes, list) and len(classes) == n_classes
+                                    and all(isinstance(c, str) for c in classes)):
+        raise ValueError(f"{path}: the model's 'classes' metadata must list {n_classes} class names "
+                         f"(or be null for regression); received {classes!r:.120}")
+    if features is not None and not (isinstance(features, list) and len(features) == model.n_inputs
+                                     and all(isinstance(c, str) for c in features)):
+        raise ValueError(f"{path}: the model's 'features' metadata must list {model.n_inputs} column "
+                         f"names; received {features!r:.120}")
     return model
 
 
 def _cmd_evaluate(args) -> int:
     from .lab.console import print_evaluation
 
-    model = _load_model(args.model)
+    model = _load_model(args.model, "evaluate")
     print_evaluation(model, args.dataset, sys.stdout)
     return 0
 
@@ -181,7 +224,8 @@ def _cmd_evaluate(args) -> int:
 def _cmd_predict(args) -> int:
     from .lab.console import write_predictions
 
-    model = _load_model(args.model)
+    _check_targets(output=args.output)
+    model = _load_model(args.model, "predict")
     out = sys.stdout if args.output in (None, "-") else None
     n = write_predictions(model, args.file, out or args.output)
     if out is None:
@@ -450,6 +494,14 @@ def _run(args) -> int:
         return args.run(args)
 
 
+def _os_error(exc: OSError) -> str:
+    """One line naming the path(s) of an OSError: ``m.npz: Permission denied``."""
+    if exc.filename is None:
+        return str(exc)  # our own messages name the path already
+    paths = f"{exc.filename}" + (f" -> {exc.filename2}" if exc.filename2 is not None else "")
+    return f"{paths}: {exc.strerror or exc}"
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -466,8 +518,11 @@ def main(argv=None) -> int:
     except DivergenceError as exc:
         print(f"mlplab: {exc}", file=sys.stderr)
         return 1
-    except (ValueError, TypeError, FileNotFoundError) as exc:
+    except (ValueError, TypeError) as exc:
         print(f"mlplab: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # permission denied, is a directory, not a directory, disk full...
+        print(f"mlplab: error: {_os_error(exc)}", file=sys.stderr)
         return 2
     except ImportError as exc:  # an optional extra is missing
         extra = {"matplotlib": "viz", "PIL": "viz", "fastapi": "playground", "uvicorn": "playground",

@@ -84,3 +84,44 @@ def test_real_mnist(mnist_dir):
     # normalised with the training set's statistics: the training set gets mean 0, std 1
     Xn, _ = load_mnist("train", directory=mnist_dir, download=False)
     assert abs(float(Xn.mean())) < 1e-3 and abs(float(Xn.std()) - 1) < 1e-3
+
+
+def _header(code, sizes):
+    return bytes([0, 0, code, len(sizes)]) + b"".join(s.to_bytes(4, "big") for s in sizes)
+
+
+def test_absurd_dimension_count_is_refused(tmp_path):
+    path = tmp_path / "many.idx"
+    path.write_bytes(_header(0x08, [1] * 200))
+    with pytest.raises(IDXError, match=r"many.idx: the IDX header declares 200 dimensions; at most 8"):
+        read_idx(path)
+
+
+def test_absurd_sizes_are_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.idx"
+    path.write_bytes(_header(0x0E, [2**32 - 1] * 4))  # 8-byte floats: a product far beyond int64
+    with pytest.raises(IDXError, match=r"huge.idx: the IDX header promises shape \(4294967295, 4294967295, "
+                                       r"4294967295, 4294967295\) \(2722258932832206508135981771861358805000 "
+                                       r"bytes\); at most 2147483648"):
+        read_idx(path)
+
+
+def test_gzip_header_promising_a_lot_is_refused_before_decompressing(tmp_path):
+    path = tmp_path / "bomb.idx.gz"
+    path.write_bytes(gzip.compress(_header(0x08, [60000, 100000, 1000]) + b"\0" * 1_000_000))
+    with pytest.raises(IDXError, match=r"bomb.idx.gz: the IDX header promises shape \(60000, 100000, 1000\) "
+                                       r"\(6000000000000 bytes\); at most 2147483648"):
+        read_idx(path)
+
+
+def test_gzip_with_less_data_than_promised(tmp_path):
+    path = tmp_path / "short.idx.gz"
+    path.write_bytes(gzip.compress(_header(0x08, [1000, 28]) + b"\1" * 100))
+    with pytest.raises(IDXError, match=r"short.idx.gz: the header promises shape \(1000, 28\) \(28012 bytes\) "
+                                       r"but the file holds 112 bytes: truncated"):
+        read_idx(path)
+
+
+def test_directory_given_as_idx(tmp_path):
+    with pytest.raises(IDXError, match="is a directory, not an IDX file"):
+        read_idx(tmp_path)

@@ -119,3 +119,31 @@ def test_catalog_names_and_unknown():
     np.testing.assert_allclose(ds.scaler.transform(ds.X_train).mean(axis=0), 0, atol=1e-5)
     with pytest.raises(ValueError, match="unknown dataset 'irs'; valid names are: disc_ring"):
         catalog.load("irs")
+
+
+def test_csv_in_latin1_names_the_file_byte_offset_and_line(tmp_path):
+    path = tmp_path / "cafe.csv"
+    path.write_bytes("x1,x2,label\n1,2,tea\n3,4,caf\xe9\n".encode("latin-1"))
+    with pytest.raises(CSVError, match=r"cafe.csv: the CSV file is not UTF-8 text: byte 0xe9 at offset 27 "
+                                       r"\(line 3, column 8\)"):
+        read_csv(path)
+
+
+def test_binary_file_given_as_csv(tmp_path):
+    path = tmp_path / "image.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(CSVError, match=r"image.csv: the CSV file is not UTF-8 text: byte 0x89 at offset 0 \(line 1"):
+        read_csv(path)
+
+
+def test_csv_with_utf8_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffx1,x2,label\n1,2,caf\xe9\n3,4,th\xe9\n".encode("utf-8"))
+    X, labels, names = read_csv(path)
+    assert names == ["x1", "x2"] and labels.tolist() == ["caf\xe9", "th\xe9"]
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4]])
+
+
+def test_directory_given_as_csv(tmp_path):
+    with pytest.raises(CSVError, match=r"is a directory, not a CSV file"):
+        read_csv(tmp_path)

@@ -1,6 +1,8 @@
 """Bad input: each case raises ValueError or TypeError naming the argument, the rule
 and the value received (and the valid names for registries)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -214,3 +216,174 @@ def test_nothing_trained_when_input_is_bad():
         mlplab.fit(net, X, np.where(Y == 1, 5, 0), loss="cross_entropy", epochs=3)
     for b, (p, _) in zip(before, net.parameters()):
         np.testing.assert_array_equal(b, p)
+
+
+# ------------------------------------------------------------------ inputs to a network
+NET = mlp([2, 3, 2], seed=0)
+NET3 = mlp([2, 3, 2], seed=[0, 1, 2])
+
+
+def _entry(name):
+    return {"predict": NET.predict, "predict_proba": NET.predict_proba, "forward": NET.forward,
+            "fit": lambda X: _fit(X=X)}[name]
+
+
+@pytest.mark.parametrize("entry", ["predict", "predict_proba", "forward", "fit"])
+def test_complex_x_is_refused(entry):
+    with pytest.raises(TypeError, match=r"X must hold real numbers; received complex values \(dtype complex128\)"):
+        _entry(entry)(X.astype(np.float64) + 1j)
+
+
+@pytest.mark.parametrize("entry", ["predict", "forward"])
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_x_is_refused_at_inference(entry, value):
+    bad = X.copy()
+    bad[5, 0] = value
+    with pytest.raises(ValueError, match=rf"X must contain only finite numbers; received {value} at index \(5, 0\)"):
+        _entry(entry)(bad)
+
+
+@pytest.mark.parametrize("entry", ["predict", "predict_proba", "forward", "fit"])
+def test_float64_values_beyond_float32_are_refused_naming_the_value(entry):
+    bad = X.astype(np.float64)
+    bad[4, 1] = -1e39
+    with pytest.raises(ValueError, match=r"X must fit in float32 \(largest magnitude 3.403e\+38\); "
+                                         r"received -1e\+39 at index \(4, 1\)"):
+        _entry(entry)(bad)
+
+
+def test_float64_model_takes_values_beyond_float32():
+    net = mlp([2, 3, 2], seed=0, dtype="float64", activation="tanh")
+    big = X.astype(np.float64)
+    big[4, 1] = 1e39
+    assert np.isfinite(net.forward(big)).all()  # no silent inf: the value fits in float64
+
+
+@pytest.mark.parametrize("entry", ["predict", "predict_proba", "forward"])
+def test_replica_axis_must_match_the_model(entry):
+    fn = getattr(NET3, entry)
+    with pytest.raises(ValueError, match=r"X must be shaped \(n_samples, 2\) or, one per replica, "
+                                         r"\(3, 'n_samples', 2\); received shape \(5, 20, 2\)"):
+        fn(np.ones((5, 20, 2)))
+
+
+def test_replica_axis_refused_on_a_model_without_replicas():
+    with pytest.raises(ValueError, match=r"\(this network has no replicas\); received shape \(5, 20, 2\)"):
+        NET.forward(np.ones((5, 20, 2), np.float32))
+
+
+def test_per_replica_input_of_the_right_shape_is_taken():
+    Xr = np.stack([X, X + 1, X - 1]).astype(np.float32)
+    out = NET3.forward(Xr)
+    assert out.shape == (3, 20, 2)
+    np.testing.assert_allclose(out[1], NET3.forward(X + 1)[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("entry", ["predict", "predict_proba", "forward"])
+def test_one_dimensional_input_is_refused(entry):
+    with pytest.raises(ValueError, match=r"X must have at least 2 dimensions .* received shape \(2,\)"):
+        _entry(entry)(np.ones(2, np.float32))
+
+
+def test_forward_takes_a_list_and_checks_it():
+    np.testing.assert_allclose(NET.forward([[0.5, -1.0]]), NET.forward(np.array([[0.5, -1.0]], np.float32)))
+    with pytest.raises(TypeError, match="X must hold numbers"):
+        NET.forward([["a", "b"]])
+
+
+@pytest.mark.parametrize("replicas,error", [
+    (0, ValueError), (-1, ValueError), (2.5, TypeError), ("3", TypeError), ([0], ValueError),
+    (True, TypeError), ((2, 0), ValueError), ([], ValueError),
+])
+def test_nonsense_replicas_in_mlp(replicas, error):
+    with pytest.raises(error, match=rf"replicas must be None, a positive integer or a tuple of them; "
+                                    rf"received replicas={re.escape(repr(replicas))}$"):
+        mlp([2, 3, 2], replicas=replicas)
+
+
+def test_too_many_replicas_in_mlp_are_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"replicas asks for 1000000000000 replicas; the limit is 100000"):
+        mlp([2, 3, 2], replicas=(10**6, 10**6))
+
+
+@pytest.mark.parametrize("dtype,error", [
+    ("float16", ValueError), ("int32", ValueError), ("banana", ValueError), ("complex64", ValueError),
+    (None, TypeError), (3, TypeError),
+])
+def test_nonsense_dtype_in_mlp(dtype, error):
+    with pytest.raises(error, match=rf"dtype must be one of 'float32', 'float64'; received dtype={re.escape(repr(dtype))}"):
+        mlp([2, 3, 2], dtype=dtype)
+
+
+@pytest.mark.parametrize("layer", [lambda: Dense(2, 3, dtype="int32"), lambda: BatchNorm(3, dtype="float16")])
+def test_nonsense_dtype_in_layers(layer):
+    with pytest.raises(ValueError, match="dtype must be one of 'float32', 'float64'"):
+        layer()
+
+
+def test_float64_dtype_as_a_numpy_type_is_taken():
+    assert mlp([2, 3, 2], dtype=np.float64).dtype == np.float64
+
+
+# --------------------------------------------------------------------------- gradcheck
+@pytest.mark.parametrize("obj", [lambda x: x ** 2, None, "relu", np.ones(3)])
+def test_gradcheck_refuses_a_non_model(obj):
+    with pytest.raises(TypeError, match="obj must be a Layer, a Sequential or a Loss .*received "):
+        mlplab.gradcheck(obj, np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("option,value,error", [
+    ("h", 0, ValueError), ("h", -1e-6, ValueError), ("h", float("nan"), ValueError), ("h", "1e-6", TypeError),
+    ("tol", 0, ValueError), ("tol", -1.0, ValueError),
+])
+def test_gradcheck_refuses_bad_steps_and_tolerances(option, value, error):
+    with pytest.raises(error, match=rf"{option} must be a"):
+        mlplab.gradcheck(NET, np.ones((2, 2)), **{option: value})
+
+
+@pytest.mark.parametrize("x,message", [
+    (np.ones((4, 3)), r"x must have 2 features \(last axis\) for this network; received shape \(4, 3\)"),
+    (np.ones(2), r"x must have at least 2 dimensions"),
+    (np.full((4, 2), np.nan), r"x must contain only finite numbers; received nan"),
+    (np.ones((4, 2)) * 1j, r"x must hold real numbers"),
+])
+def test_gradcheck_refuses_bad_x_for_a_network(x, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        mlplab.gradcheck(NET, x)
+
+
+def test_gradcheck_refuses_replica_shape_mismatch():
+    with pytest.raises(ValueError, match=r"x must be shaped .*\(3, 'n_samples', 2\); received shape \(5, 4, 2\)"):
+        mlplab.gradcheck(NET3, np.ones((5, 4, 2)))
+
+
+def test_gradcheck_refuses_a_dense_input_of_the_wrong_width():
+    with pytest.raises(ValueError, match=r"x must have 2 features .*received shape \(4, 5\)"):
+        mlplab.gradcheck(Dense(2, 3, seed=0), np.ones((4, 5)))
+
+
+def test_gradcheck_loss_without_target():
+    with pytest.raises(TypeError, match="target is needed to check loss 'mse'.*received target=None"):
+        mlplab.gradcheck(losses.get("mse"), np.ones((4, 2)))
+
+
+def test_gradcheck_loss_with_mismatched_target():
+    with pytest.raises(ValueError, match=r"target must be shaped like pred \(4, 2\) \(targets\) or \(4,\) "
+                                         r"\(labels\); received shape \(3, 2\)"):
+        mlplab.gradcheck(losses.get("mse"), np.ones((4, 2)), np.ones((3, 2)))
+
+
+def test_gradcheck_still_passes_on_good_input():
+    result = mlplab.gradcheck(mlp([2, 3, 2], activation="tanh", seed=0), np.random.default_rng(0).random((4, 2)))
+    assert result.ok and result.worst < 1e-6
+
+
+@pytest.mark.parametrize("shape", [(6,), (6, 1), (6, 2)])
+def test_float_targets_that_overflow_float32_are_named(shape):
+    import mlplab
+    X = np.zeros((6, 2), np.float32)
+    y = np.zeros(shape)
+    y[(3,) + (0,) * (len(shape) - 1)] = 1e39
+    net = mlplab.mlp([2, shape[-1] if len(shape) == 2 else 1], seed=0)
+    with pytest.raises(ValueError, match=r"y must fit in float32 .*received 1e\+39 at index \(3"):
+        mlplab.fit(net, X, y, loss="mse", epochs=1)

@@ -27,6 +27,30 @@ class DataNotFoundError(FileNotFoundError):
     """The files of a dataset are not on this machine (and could not be fetched)."""
 
 
+def read_text(path, what: str = "file") -> str:
+    """The UTF-8 text of ``path`` (a leading byte-order mark is dropped).
+
+    A file that is not UTF-8 raises ``ValueError`` naming the file, the byte, its
+    offset and its line, e.g. ``data.csv: not UTF-8 text: byte 0xe9 at offset 23
+    (line 3) ...``, instead of a bare ``UnicodeDecodeError``.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    bom = b"\xef\xbb\xbf"
+    skip = len(bom) if raw.startswith(bom) else 0
+    try:
+        return raw[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = skip + exc.start
+        line = raw.count(b"\n", 0, offset) + 1
+        column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        raise ValueError(
+            f"{path}: the {what} is not UTF-8 text: byte 0x{raw[offset]:02x} at offset {offset} "
+            f"(line {line}, column {column}) cannot be decoded ({exc.reason}); save it as UTF-8 "
+            f"(a spreadsheet's 'CSV UTF-8' option, or iconv -f latin1 -t utf-8)"
+        ) from None
+
+
 def cache_dir() -> Path:
     """Where downloads go: ``$MLPLAB_CACHE`` or ``~/.cache/mlplab``."""
     return Path(os.environ.get("MLPLAB_CACHE") or Path.home() / ".cache" / "mlplab")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from .files import read_text
 
 
 class CSVError(ValueError):
@@ -29,10 +32,19 @@ def read_csv(path, label: str | int | None = -1, features=None):
     feature_names : list of str
     """
     path = Path(path)
+    if path.is_dir():
+        raise CSVError(f"{str(path)!r} is a directory, not a CSV file")
     if not path.is_file():
         raise CSVError(f"no CSV file at {str(path)!r}")
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+    try:
+        text = read_text(path, "CSV file")
+    except ValueError as exc:  # not UTF-8
+        raise CSVError(str(exc)) from None
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text, newline=""))
+                if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise CSVError(f"{path}: not a readable CSV file: {exc}") from None
     if not rows:
         raise CSVError(f"{path}: the file is empty")
     header, body = [h.strip() for h in rows[0]], rows[1:]

@@ -90,7 +90,7 @@ def print_warnings(history, err=None) -> None:
         print(f"warning: {text}", file=err or sys.stderr)
 
 
-def _single(model, command: str) -> None:
+def single_model(model, command: str) -> None:
     """evaluate and predict take one model; a file of replicas names its seeds."""
     if model.replicas:
         seeds = model.meta.get("seeds")
@@ -139,7 +139,7 @@ def _rows_note(model, dataset: str) -> str:
 
 def print_evaluation(model, dataset: str, out=sys.stdout) -> dict:
     """Accuracy, confusion matrix and classification report (or RMSE and R^2)."""
-    _single(model, "evaluate")
+    single_model(model, "evaluate")
     X, y, classes = _data_for(model, dataset)
     if classes is None:
         pred = model.forward(X)[..., 0]
@@ -163,7 +163,7 @@ def print_evaluation(model, dataset: str, out=sys.stdout) -> dict:
 def write_predictions(model, path, out) -> int:
     """Predict every row of the CSV ``path``; write ``prediction`` (and one
     probability column per class) to ``out`` (a path or a text stream)."""
-    _single(model, "predict")
+    single_model(model, "predict")
     meta = model.meta
     X, _, _ = read_csv(path, label=None, features=meta.get("features"))
     X = Scaler.from_config(meta["scaler"]).transform(X)

@@ -77,6 +77,9 @@ def finite_array(name: str, value, *, min_ndim: int = 2, dtype=None) -> np.ndarr
         raise TypeError(f"{name} must be array-like; received {_show(value)}: {exc}") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must hold numbers; received an array of dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must hold real numbers; received complex values (dtype {arr.dtype}); "
+                        f"pass the real part (X.real) or the magnitude (abs(X)) explicitly")
     if arr.ndim < min_ndim:
         raise ValueError(
             f"{name} must have at least {min_ndim} dimensions "
@@ -91,8 +94,101 @@ def finite_array(name: str, value, *, min_ndim: int = 2, dtype=None) -> np.ndarr
             f"at index {tuple(int(i) for i in bad)}"
         )
     if dtype is not None:
-        arr = arr.astype(dtype, copy=False)
+        arr = cast(name, arr, dtype)
     return arr
+
+
+def cast(name: str, arr: np.ndarray, dtype) -> np.ndarray:
+    """``arr`` as ``dtype``, refusing finite values that the cast would turn into inf
+    (``1e39`` does not fit in float32, whose largest value is about ``3.4e38``)."""
+    dtype = np.dtype(dtype)
+    if arr.dtype == dtype:
+        return arr
+    with np.errstate(over="ignore"):
+        out = arr.astype(dtype)
+    if np.issubdtype(dtype, np.floating) and np.issubdtype(arr.dtype, np.number):
+        finite = np.isfinite(out)
+        if not finite.all():
+            was = np.isfinite(arr) if np.issubdtype(arr.dtype, np.inexact) else np.ones(arr.shape, bool)
+            lost = np.argwhere(~finite & was)
+            if len(lost):
+                i = tuple(int(k) for k in lost[0])
+                raise ValueError(
+                    f"{name} must fit in {dtype.name} (largest magnitude {np.finfo(dtype).max:.4g}); "
+                    f"received {arr[i].item()!r} at index {i}; rescale the data or use "
+                    f"a float64 model (mlp(..., dtype='float64'))")
+    return out
+
+
+def model_input(name: str, value, n_features: int, replicas, dtype) -> np.ndarray:
+    """Check an input ``(n, f)`` or ``(*replicas, n, f)`` for a network and cast it.
+
+    The rules: real, finite numbers that fit in ``dtype``; at least 2 dimensions;
+    ``n_features`` on the last axis; leading axes equal to the network's replicas.
+    """
+    arr = finite_array(name, value, min_ndim=2, dtype=dtype)
+    input_shape(name, arr.shape, n_features, replicas)
+    return arr
+
+
+def input_shape(name: str, shape: tuple, n_features: int, replicas) -> None:
+    """The shape rules of :func:`model_input` alone (cheap: no pass over the data)."""
+    reps = tuple(replicas or ())
+    if len(shape) < 2:
+        raise ValueError(f"{name} must have at least 2 dimensions (..., n_samples, n_features); "
+                         f"received shape {tuple(shape)}")
+    if shape[-1] != n_features:
+        raise ValueError(f"{name} must have {n_features} features (last axis) for this network; "
+                         f"received shape {tuple(shape)}")
+    if tuple(shape[:-2]) not in ((), reps):
+        rule = (f"(n_samples, {n_features}) or, one per replica, {(*reps, 'n_samples', n_features)}"
+                if reps else f"(n_samples, {n_features}) (this network has no replicas)")
+        raise ValueError(f"{name} must be shaped {rule}; received shape {tuple(shape)}")
+
+
+#: the most replicas one model may hold (each is a full copy of the weights)
+MAX_REPLICAS = 100_000
+
+
+def replicas(name: str, value) -> tuple[int, ...]:
+    """``None`` (no replicas), a positive int, or a tuple/list of positive ints; returned as
+    a shape tuple. The total count is at most :data:`MAX_REPLICAS`."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if not items:
+        raise ValueError(f"{name} must be None, a positive integer or a tuple of them; "
+                         f"received {name}={value!r}")
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"{name} must be None, a positive integer or a tuple of them; "
+                            f"received {name}={_show(value)}")
+        if v < 1:
+            raise ValueError(f"{name} must be None, a positive integer or a tuple of them; "
+                             f"received {name}={value!r}")
+    shape = tuple(int(v) for v in items)
+    count = 1
+    for v in shape:
+        count *= v
+    if count > MAX_REPLICAS:
+        raise ValueError(f"{name} asks for {count} replicas; the limit is {MAX_REPLICAS}; "
+                         f"received {name}={value!r}")
+    return shape
+
+
+FLOAT_DTYPES = ("float32", "float64")
+
+
+def float_dtype(name: str, value) -> np.dtype:
+    """``"float32"`` or ``"float64"`` (a name, a NumPy dtype or type)."""
+    try:
+        dtype = np.dtype(value) if value is not None else None
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.name not in FLOAT_DTYPES:
+        raise (ValueError if dtype is not None or isinstance(value, str) else TypeError)(
+            f"{name} must be one of {', '.join(map(repr, FLOAT_DTYPES))}; received {name}={_show(value)}")
+    return dtype
 
 
 def seed(name: str, value):

@@ -40,7 +40,7 @@ class BatchNorm(Layer):
         self.n_features = _validate.positive_int("n_features", n_features)
         self.momentum = _validate.probability("momentum", momentum, high_open=False)
         self.eps = _validate.positive("eps", eps)
-        self.dtype = np.dtype(dtype)
+        self.dtype = _validate.float_dtype("dtype", dtype)
         shape = (*replica_shape(replicas), 1, self.n_features)
         self.params["gamma"] = np.ones(shape, self.dtype)
         self.params["beta"] = np.zeros(shape, self.dtype)

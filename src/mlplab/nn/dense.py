@@ -51,7 +51,7 @@ class Dense(Layer):
         self.fan_out = _validate.positive_int("fan_out", fan_out)
         self.init = initializers.get(init)
         self.bias = bool(bias)
-        self.dtype = np.dtype(dtype)
+        self.dtype = _validate.float_dtype("dtype", dtype)
         rngs = replica_rngs(seed, replicas)
         weights = [self.init((self.fan_in, self.fan_out), r, self.dtype) for r in rngs]
         biases = [self.init.bias(self.fan_in, self.fan_out, r, self.dtype) for r in rngs]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _validate
 from .layer import Layer
 from .losses import Loss
 
@@ -103,21 +104,41 @@ def gradcheck(obj, x, target=None, *, training=True, h=1e-6, tol=1e-6, seed=0) -
         The target, for a loss.
     training : bool
         Mode of the forward pass (batch norm and dropout differ).
-    h : float
+    h : float > 0
         Step of the central differences.
-    tol : float
+    tol : float > 0
         Largest relative error that passes.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an ``obj`` that is none of these, a non-positive ``h`` or ``tol``, an ``x``
+        that is not a finite real array of the right width, or a loss ``target`` missing
+        or shaped unlike ``x``.
     """
-    x = np.array(x, dtype=np.float64)
+    h = _validate.positive("h", h)
+    tol = _validate.positive("tol", tol)
+    if not (isinstance(obj, (Layer, Loss)) or hasattr(obj, "layers")):
+        raise TypeError(f"obj must be a Layer, a Sequential or a Loss (gradcheck checks the "
+                        f"gradients these compute); received {type(obj).__name__}")
+    x = np.array(_validate.finite_array("x", x, min_ndim=2), dtype=np.float64)
     if isinstance(obj, Loss):
+        if target is None:
+            raise TypeError(f"target is needed to check loss {obj.name!r}: gradcheck(loss, pred, "
+                            f"target); received target=None")
+        target = _validate.finite_array("target", target, min_ndim=1)
+        if target.shape not in (x.shape, x.shape[:-1]):
+            raise ValueError(f"target must be shaped like pred {x.shape} (targets) or "
+                             f"{x.shape[:-1]} (labels); received shape {target.shape}")
         def f():
             return float(np.sum(obj.value(x, target)))
 
         analytic = obj.grad(x, target)
         return GradcheckResult({"pred": _relative_error(analytic, _numeric(f, x, h))}, tol)
 
-    if not (isinstance(obj, Layer) or hasattr(obj, "layers")):
-        raise TypeError(f"obj must be a Layer, a Sequential or a Loss; received {type(obj).__name__}")
+    width = next((getattr(obj, a) for a in ("n_inputs", "fan_in", "n_features") if hasattr(obj, a)), None)
+    if width is not None:
+        _validate.input_shape("x", x.shape, width, getattr(obj, "replicas", None))
     obj = _to_float64(obj)
     layers = _layers_of(obj)
     rng_states = [(rng, copy.deepcopy(rng.bit_generator.state))

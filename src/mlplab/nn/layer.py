@@ -92,9 +92,8 @@ def reduce_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 def replica_shape(replicas) -> tuple[int, ...]:
-    """Normalise ``replicas`` (None, an int or a tuple) to a shape tuple."""
-    if replicas is None:
-        return ()
-    if isinstance(replicas, (int, np.integer)) and not isinstance(replicas, bool):
-        return (int(replicas),)
-    return tuple(int(r) for r in replicas)
+    """Normalise ``replicas`` (None, an int or a tuple) to a shape tuple; nonsense such as
+    0, -1, 2.5 or "3" is refused by :func:`mlplab.nn._validate.replicas`."""
+    from . import _validate
+
+    return _validate.replicas("replicas", replicas)

@@ -50,15 +50,17 @@ class Sequential:
 
     # ---------------------------------------------------------------- passes
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """Output of the network for ``x`` shaped ``(..., n_samples, n_features)``."""
-        n_in = self._n_inputs
-        if x.shape[-1] != n_in:
-            raise ValueError(
-                f"X must have {n_in} features (last axis) for this network; "
-                f"received shape {x.shape}"
-            )
+        """Output of the network for ``x`` shaped ``(n_samples, n_features)`` or, one per
+        replica, ``(*replicas, n_samples, n_features)``.
+
+        The shape is always checked; in inference mode the values too (real, finite, and
+        fitting in the network's dtype). In training mode ``fit`` has checked the data once.
+        """
+        if not training or not isinstance(x, np.ndarray) or x.dtype.kind not in "fiub":
+            x = _validate.finite_array("X", x, min_ndim=2)  # lists, complex, NaN, strings
+        _validate.input_shape("X", x.shape, self._n_inputs, self.replicas)
         if x.dtype != self._dtype:
-            x = x.astype(self._dtype)
+            x = _validate.cast("X", x, self._dtype)
         for layer in self.layers:
             x = layer.forward(x, training)
         return x
@@ -257,7 +259,7 @@ class Sequential:
         return [layer.output for _, layer in self.hidden_activations()]
 
     def _checked(self, X):
-        return _validate.finite_array("X", X, dtype=self.dtype)
+        return _validate.model_input("X", X, self.n_inputs, self.replicas, self.dtype)
 
     # ---------------------------------------------------------------- config
     def config(self) -> dict:
@@ -334,9 +336,8 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
     (3, 2, 4)
     """
     sizes = _check_sizes(sizes)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be 'float32' or 'float64'; received dtype={dtype.name!r}")
+    dtype = _validate.float_dtype("dtype", dtype)
+    _validate.replicas("replicas", replicas)
     n_hidden = len(sizes) - 2
     hidden = list(activation) if isinstance(activation, (list, tuple)) else [activation] * n_hidden
     if len(hidden) != n_hidden:

@@ -381,10 +381,10 @@ def prepare(model, loss, X, y, x_name="X", y_name="y"):
         if not per_output:
             raise ValueError(f"{y_name} must be integer class labels or one-hot targets for "
                              f"loss {loss.name!r}; received shape {y.shape}")
-        T = y.astype(model.dtype)
+        T = _validate.cast(y_name, y, model.dtype)
         return X, T, T.argmax(axis=-1)
     if per_output:
-        T = y.astype(model.dtype)
+        T = _validate.cast(y_name, y, model.dtype)
         return X, T, (T.argmax(axis=-1) if k > 1 and _is_one_hot(T) else
                       _binary_labels(T) if k == 1 else None)
     if labels is not None:  # integer labels, several outputs: one-hot targets
@@ -392,7 +392,7 @@ def prepare(model, loss, X, y, x_name="X", y_name="y"):
     if k != 1:
         raise ValueError(f"{y_name} of shape {y.shape} gives one value per sample, but the "
                          f"network has {k} outputs; give targets shaped (n, {k})")
-    T = y[..., None].astype(model.dtype)
+    T = _validate.cast(y_name, y[..., None], model.dtype)
     _check_binary_range(loss, T, y_name)
     return X, T, _binary_labels(T)
 

@@ -41,7 +41,12 @@ def create_app():
         conn.start()
         try:
             while True:
-                await conn.handle(await websocket.receive_text())
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                # text or binary frame: the connection answers a binary one with an error
+                text = message.get("text")
+                await conn.handle(text if text is not None else message.get("bytes") or b"")
         except WebSocketDisconnect:
             pass
         finally:

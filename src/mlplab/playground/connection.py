@@ -14,8 +14,11 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
+import re
 import threading
 import time
+
+import numpy as np
 
 from .config import LIMITS
 from .exports import EXPORTS, success_rate
@@ -138,23 +141,62 @@ class Connection:
             else:
                 await self.send_text(json.dumps(message, separators=(",", ":")))
 
-    async def handle(self, text: str):
-        """Parse one client message and act on it; errors become ``error`` replies."""
+    async def handle(self, text: str | bytes):
+        """Parse one client message and act on it; errors become ``error`` replies.
+
+        Refused before anything changes: binary frames, messages over
+        ``LIMITS["message_bytes"]``, JSON nested deeper than :data:`MAX_DEPTH`, JSON
+        that is not an object with a ``type``, unknown types. A refused setting is
+        refused by the session, which is left as it was.
+        """
         try:
-            if len(text) > LIMITS["message_bytes"]:
-                raise ValueError(f"message of {len(text)} bytes; the limit is {LIMITS['message_bytes']}")
-            try:
-                msg = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"messages must be JSON objects: {exc}") from None
-            if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
-                raise ValueError("messages must be JSON objects with a 'type'")
+            msg = parse_message(text)
             handler = HANDLERS.get(msg["type"])
             if handler is None:
                 raise ValueError(f"unknown message type {msg['type']!r}; valid: {', '.join(HANDLERS)}")
             handler(self, msg)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, RecursionError) as exc:
             await self.outbox.put({"type": "error", "message": str(exc)})
+
+
+#: the deepest nesting of lists and objects a message may have (the page sends at most 3)
+MAX_DEPTH = 16
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def json_depth(text: str) -> int:
+    """How deeply lists and objects nest in the JSON ``text`` (0 for a bare value),
+    found without parsing it (so without recursion)."""
+    brackets = _STRING.sub("", text).encode("ascii", "ignore")
+    if not brackets:
+        return 0
+    codes = np.frombuffer(brackets, np.uint8)
+    step = np.isin(codes, (91, 123)).astype(np.int64) - np.isin(codes, (93, 125))
+    return int(np.cumsum(step).max(initial=0))
+
+
+def parse_message(text) -> dict:
+    """A client message as a dict with a string ``type``, or ``ValueError`` saying why not."""
+    if not isinstance(text, str):
+        size = len(text) if isinstance(text, (bytes, bytearray)) else 0
+        raise ValueError(f"messages must be JSON text frames; received a binary frame of {size} bytes")
+    size = len(text.encode("utf-8", "replace"))
+    if size > LIMITS["message_bytes"]:
+        raise ValueError(f"message of {size} bytes; the limit is {LIMITS['message_bytes']}")
+    depth = json_depth(text)
+    if depth > MAX_DEPTH:
+        raise ValueError(f"message nested {depth} levels deep; the limit is {MAX_DEPTH}")
+    try:
+        msg = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"messages must be JSON objects: {exc}") from None
+    if not isinstance(msg, dict):
+        raise ValueError(f"messages must be JSON objects with a 'type'; received a JSON "
+                         f"{type(msg).__name__}")
+    if not isinstance(msg.get("type"), str):
+        raise ValueError(f"messages must be JSON objects with a 'type' string; received "
+                         f"type={msg.get('type')!r:.60}")
+    return msg
 
 
 # ---------------------------------------------------------------- message handlers

@@ -9,7 +9,9 @@ and base64-encoded; everything else is a few short lists.
 from __future__ import annotations
 
 import base64
+import copy
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -81,9 +83,29 @@ class Session:
             self.configure(config)
 
     # ------------------------------------------------------------- setup
-    def configure(self, raw: dict) -> set:
-        """Apply settings; returns which parts were rebuilt (``{"data", "model"}``)."""
+    @contextmanager
+    def _all_or_nothing(self):
+        """Apply a change completely or not at all: if the block raises, the session's
+        settings, data, network, weights and optimizer are put back as they were."""
         with self.lock:
+            saved = dict(self.__dict__)
+            config = copy.deepcopy(self.config)
+            weights = [(p, p.copy()) for p, _ in self.model.parameters()]
+            try:
+                yield
+            except BaseException:
+                self.__dict__.clear()
+                self.__dict__.update(saved)
+                self.config = config
+                for p, old in weights:
+                    p[...] = old
+                raise
+
+    def configure(self, raw: dict) -> set:
+        """Apply settings; returns which parts were rebuilt (``{"data", "model"}``).
+
+        A refused setting raises ``ValueError`` and leaves the session as it was."""
+        with self._all_or_nothing():
             new = validate(raw, self.config)
             old = self.config
             changed = {k for k in new.as_dict() if new.as_dict()[k] != old.as_dict()[k]}
@@ -176,13 +198,13 @@ class Session:
 
     def reset(self, new_weights: bool = False):
         """Back to epoch 0: the same initial weights for the same seed, or the next seed."""
-        with self.lock:
+        with self._all_or_nothing():
             if new_weights:
                 self.config.seed += 1
             self._rebuild_model()
 
     def regenerate(self):
-        with self.lock:
+        with self._all_or_nothing():
             self.config.data_seed += 1
             self._rebuild_data()
             self._rebuild_model()
@@ -201,7 +223,7 @@ class Session:
             if not (abs(x) <= datasets.DOMAIN and abs(y) <= datasets.DOMAIN) or k not in range(8):
                 raise ValueError(f"points[{i}] must lie in [-6, 6]^2 with a class 0-7; received {p!r}")
             clean.append([float(x), float(y), int(k)])
-        with self.lock:
+        with self._all_or_nothing():
             self.points = clean
             self.config.dataset = "points"
             self.config.problem = "classification"
@@ -243,7 +265,7 @@ class Session:
             if len(classes) > 8:
                 raise ValueError(f"the CSV file has {len(classes)} classes; the playground shows at most 8")
             task = "classification"
-        with self.lock:
+        with self._all_or_nothing():
             self.csv_data = (X, y, task)
             self.config.dataset = "csv"
             self.config.problem = task
@@ -252,7 +274,7 @@ class Session:
 
     def edit_weight(self, layer: int, i: int, j: int, value: float):
         """Set weight (i -> j) of Dense layer ``layer`` (0 = the first)."""
-        with self.lock:
+        with self._all_or_nothing():
             dense = self.model.dense_layers
             if not (isinstance(layer, int) and 0 <= layer < len(dense)):
                 raise ValueError(f"layer must be 0 to {len(dense) - 1}; received {layer!r}")

@@ -38,8 +38,12 @@ class FrameAnimation:
 
     def save_gif(self, path, fps: float = 10) -> Path:
         """An animated GIF (Pillow; no ffmpeg needed)."""
+        from ..nn._atomic import atomic_file
+
         path = Path(path)
-        path.write_bytes(self.gif_bytes(fps))
+        data = self.gif_bytes(fps)
+        with atomic_file(path) as f:  # complete or absent, never half-written
+            f.write(data)
         return path
 
     def gif_bytes(self, fps: float = 10) -> bytes:
@@ -79,9 +83,12 @@ class FrameAnimation:
         return player_html(list(self.frames()), self.labels(), fps, fmt, self.title)
 
     def save_html(self, path, fps: float = 10) -> Path:
+        from ..nn._atomic import atomic_file
+
         path = Path(path)
-        path.write_text(standalone_page(self.to_html(fps), self.title or "mlplab animation"),
-                        encoding="utf-8")
+        page = standalone_page(self.to_html(fps), self.title or "mlplab animation")
+        with atomic_file(path, "w", encoding="utf-8") as f:  # complete or absent
+            f.write(page)
         return path
 
     def save(self, path, fps: float = 10) -> Path:
