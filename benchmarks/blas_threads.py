@@ -104,7 +104,7 @@ def main(argv=None):
         print(f"  1 thread  {t1:7.2f} s   ({', '.join(f'{t:.2f}' for t in all1)})")
         print(f"  2 threads {t2:7.2f} s   ({', '.join(f'{t:.2f}' for t in all2)})   "
               f"2/1 = {t2 / t1:.2f}x")
-        print(f"  weights after 1 and 2 threads: "
+        print("  weights after 1 and 2 threads: "
               + ("the same, bit for bit" if gap == 0 else f"differ by at most {gap:.2g} (float32 rounding)"))
     for n in (1, 2):
         print(f"busy / idle with {n} thread{'s' * (n > 1)}: "

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from mlplab import nn
-from mlplab.cli import _train_config, build_parser, main
+from mlplab.cli import build_parser, main
+from mlplab.cli.train import train_config as _train_config
 from mlplab.lab.console import _count
 
 

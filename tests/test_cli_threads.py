@@ -17,7 +17,7 @@ def seen(monkeypatch):
     for var in blas_threads.ENV_VARS:
         monkeypatch.delenv(var, raising=False)
     record = []
-    monkeypatch.setattr(cli, "_cmd_info", lambda args: record.append(in_force()) or 0)
+    monkeypatch.setattr(cli.info, "_cmd_info", lambda args: record.append(in_force()) or 0)
     return record
 
 

@@ -7,8 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from mlplab.nn import Dense, Sequential, load, mlp, save
-from mlplab.nn import serialization
+from mlplab.nn import Dense, Sequential, load, mlp, save, serialization
 from mlplab.nn.activation_layers import Activation
 
 

@@ -207,7 +207,7 @@ def test_alive_grid_colours_panels_by_success():
 def _alive_history(n_replicas, epochs=5, equal=True):
     """A History with NeuronStats-like figures: both layers keep 3 of 4 units alive."""
     h = History()
-    for e in range(epochs):
+    for _ in range(epochs):
         acc = np.linspace(0.9, 1.0, n_replicas)
         h.append({"loss": np.full(n_replicas, 0.1), "accuracy": acc,
                   "alive.1": np.full(n_replicas, 3.0), "alive.2": np.full(n_replicas, 3.0 if equal else 1.0)})

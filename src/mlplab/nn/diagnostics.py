@@ -259,8 +259,8 @@ def divergence_report(model, optimizer, loss_value, epoch: int, batch: int, inpu
         culprit = (f"the weights are still finite; the largest are Dense layer {n}'s "
                    f"(norm {norms[n - 1]:.3g}), so the outputs overflowed")
     if cause == "activation":
-        tips = [f"checking that activation on inputs in that range (a square root or logarithm "
-                f"of a negative number gives NaN)", "an activation defined for every input"]
+        tips = ["checking that activation on inputs in that range (a square root or logarithm "
+                "of a negative number gives NaN)", "an activation defined for every input"]
         if updated:
             tips.append("gradient clipping (clip_norm=1.0) if large weights push its inputs "
                         "out of its domain")
