@@ -58,6 +58,9 @@ def test_success_line_only_where_asked_or_default(capsys):
     assert _rows(out)["seeds"].endswith("reach test accuracy > 50%")
     _, out, _ = _run(capsys, "train", "xor", "--layers", "4", "--epochs", "5")
     assert _rows(out)["success"].split()[2:] == ["(training", "accuracy", ">", "95%)"]
+    # lesson E's noisy problems top out near 95%: no default verdict there
+    _, out, _ = _run(capsys, "train", "spirals", "--layers", "8", "--epochs", "2", "--seeds", "0-1")
+    assert "seeds" not in _rows(out) and "train" in _rows(out)
 
 
 def test_linear_model_summary_and_evaluate(capsys, tmp_path):
