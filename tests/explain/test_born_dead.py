@@ -61,3 +61,13 @@ def test_born_dead_figure():
     theory = [ln for ln in ax.lines if ln.get_label().startswith("width")]
     assert len(theory) == 2
     np.testing.assert_allclose(theory[0].get_ydata(), [0.25, 1 - 0.75**3])
+
+
+def test_explain_and_autograd_import_nothing_heavy():
+    import subprocess
+    import sys
+    code = ("import sys, mlplab.explain, mlplab.autograd; "
+            "heavy = {'matplotlib', 'scipy', 'sklearn', 'torch', 'pandas'}; "
+            "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

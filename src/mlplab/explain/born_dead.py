@@ -117,14 +117,14 @@ def born_dead_figure(widths=(2, 3, 4, 8), depths=range(1, 11), n_inputs=2, init=
     for i, w in enumerate(widths):
         color = class_color(i + 1)
         theory = [1 - alive_theory([w] * d) for d in depths]
-        ax.plot(depths, theory, color=color, lw=1.5, label=f"width {w}: 1 - (1 - 2^-{w})^depth")
+        ax.plot(depths, theory, color=color, lw=1.5, label=rf"width {w}: $1 - (1 - 2^{{-{w}}})^L$")
         res = [dead_at_init([n_inputs] + [w] * d + [1], init=init, seeds=seeds, X=X) for d in depths]
         lo = [r.dead - r.interval[0] for r in res]
         hi = [r.interval[1] - r.dead for r in res]
         ax.errorbar(depths, [r.dead for r in res], yerr=[lo, hi], fmt="o", ms=4, color=color,
                     capsize=2, lw=1)
     ax.plot([], [], "o", color="#555", label=f"measured ({len(seeds)} networks, {init})")
-    ax.set_xlabel("hidden layers (depth)")
+    ax.set_xlabel("hidden layers L (each of the same width)")
     ax.set_ylabel("P(a layer outputs 0 for every input)")
     where = "one input (1, 1)" if X is None else f"{len(X)} inputs"
     ax.set_title(f"Born dead at initialisation, ReLU, zero biases, {where}", fontsize=9)

@@ -1,7 +1,7 @@
 """Drawing a :class:`mlplab.autograd.Value` expression graph with matplotlib (no graphviz).
 
-Inputs sit on the left, the output on the right; a node's column is the length of
-the longest path from an input to it. Each value is a box with its label, data and
+Inputs sit on the left, the output on the right; a node's column is one left of
+its first user's (the output's column is the longest path from an input to it). Each value is a box with its label, data and
 grad; the operation that made it is a small circle just left of the box. Rows in a
 column follow the mean height of the nodes feeding them, so edges cross little.
 """
@@ -18,8 +18,8 @@ def _layout(root):
         col[id(n)] = 1 + max((col[id(c)] for c in n._prev), default=-1)
         for c in n._prev:
             users[id(c)].append(n)
-    for n in nodes[::-1]:                           # inputs sit just left of their first user
-        if not n._prev and users[id(n)]:
+    for n in nodes[::-1]:                           # each node just left of its first user
+        if users[id(n)]:
             col[id(n)] = min(col[id(u)] for u in users[id(n)]) - 1
     ncol = max(col.values()) + 1
     columns = [[n for n in nodes if col[id(n)] == k] for k in range(ncol)]
@@ -66,23 +66,23 @@ def draw_value_graph(root, ax=None):
             cx, cy = pos[id(c)]
             ax.annotate("", xy=target, xytext=(cx + box_w / 2, cy),
                         arrowprops=dict(arrowstyle="-|>", color="#777", lw=0.8,
-                                        shrinkA=0, shrinkB=0))
+                                        shrinkA=0, shrinkB=0), zorder=2.5)
         leaf = not n._prev
         face = "#fdf3d0" if leaf else ("#dbe9f7" if n is not root else "#d9f2d9")
         ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
-                                    boxstyle="round,pad=0.02", fc=face, ec="#444", lw=0.8))
+                                    boxstyle="round,pad=0.02", fc=face, ec="#444", lw=0.8, zorder=2))
         title = n.label or ("" if n._prev else "constant")
         if title:
-            ax.text(x, y + 0.15, title, ha="center", va="center", fontsize=7.5, weight="bold")
+            ax.text(x, y + 0.15, title, ha="center", va="center", fontsize=7.5, weight="bold", zorder=3)
         ax.text(x, y - 0.1 if title else y, f"data {n.data:.4g}\ngrad {n.grad:.4g}", ha="center", va="center",
-                fontsize=7, family="monospace", linespacing=1.1)
+                fontsize=7, family="monospace", linespacing=1.1, zorder=3)
         if n._op:
             ox = x - box_w / 2 - 0.35
-            ax.add_patch(Circle((ox, y), 0.22, fc="white", ec="#444", lw=0.8))
+            ax.add_patch(Circle((ox, y), 0.22, fc="white", ec="#444", lw=0.8, zorder=2))
             ax.annotate("", xy=(x - box_w / 2, y), xytext=(ox + 0.22, y),
                         arrowprops=dict(arrowstyle="-", color="#777", lw=0.8))
             op = n._op if len(n._op) <= 4 else n._op[:4]
-            ax.text(ox, y, op, ha="center", va="center", fontsize=6.5)
+            ax.text(ox, y, op, ha="center", va="center", fontsize=6.5, zorder=3)
     ax.set_xlim(-box_w / 2 - 0.8, (ncol - 1) * dx + box_w / 2 + 0.2)
     ax.set_ylim(-(nrow - 1) / 2 - 0.6, (nrow - 1) / 2 + 0.6)
     ax.set_aspect("auto")

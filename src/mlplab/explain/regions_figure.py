@@ -79,10 +79,10 @@ def regions_figure(model, bounds=(-1.0, 1.0, -1.0, 1.0), X=None, y=None, replica
     d, hidden = _hidden_widths(model)
     bound = region_bound(model)
     if len(hidden) == 1:
-        formula = rf"$1 + k + \binom{{k}}{{2}}$ = {bound} (k = {hidden[0]})"
+        formula = f"1 + k + C(k, 2) = {bound} (k = {hidden[0]})"
     else:
-        factors = " x ".join(str(region_bound([d, n, 1])) for n in hidden)
-        formula = rf"$\prod_i \sum_{{j \leq {d}}} \binom{{n_i}}{{j}}$ = {factors} = {bound}"
+        factors = " \u00d7 ".join(str(region_bound([d, n, 1])) for n in hidden)
+        formula = rf"$\Pi_i\,\Sigma_{{j \leq {d}}}$ C($n_i$, j) = {factors} = {bound}"
     arch = "-".join(str(n) for n in [d, *hidden, model.n_outputs])
     ax.set_title(title or f"{arch}: {len(found)} linear regions\nbound {formula}", fontsize=9)
     ax.set_xlabel("x1")
