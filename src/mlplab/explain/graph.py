@@ -1,9 +1,10 @@
 """Drawing a :class:`mlplab.autograd.Value` expression graph with matplotlib (no graphviz).
 
 Inputs sit on the left, the output on the right; a node's column is one left of
-its first user's (the output's column is the longest path from an input to it). Each value is a box with its label, data and
-grad; the operation that made it is a small circle just left of the box. Rows in a
-column follow the mean height of the nodes feeding them, so edges cross little.
+its first user's (the output's column is the longest path from an input to it).
+Each value is a box with its label, data and grad; the operation that made it is
+a small circle just left of the box. Rows follow the mean height of each node's
+users and inputs (a few barycentre sweeps), so edges cross little.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ class RegionCounter(Callback):
     def __init__(self, bounds=(-1.0, 1.0, -1.0, 1.0), every: int = 1):
         self.bounds = _check_bounds(bounds)
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ValueError(f"every must be a positive integer (count every n-th epoch); received every={every!r}")
+            raise ValueError(f"every must be a positive integer (count every n-th epoch); "
+                             f"received every={every!r}")
         self.every = int(every)
 
     def on_epoch_end(self, run, epoch, logs):
