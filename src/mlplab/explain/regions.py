@@ -266,4 +266,5 @@ def grid_patterns(model, bounds, n=400, replica=None) -> int:
             h = np.where(h > 0, h, step[2] * h)
     if not bits:
         return 1
-    return len(np.unique(np.packbits(np.concatenate(bits, axis=1), axis=1), axis=0))
+    packed = np.ascontiguousarray(np.packbits(np.concatenate(bits, axis=1), axis=1))
+    return len(np.unique(packed.view(np.dtype((np.void, packed.shape[1])))))
