@@ -89,8 +89,10 @@ class Value:
 
     @property
     def name(self) -> str:
-        """The label, or the operation and a short id for intermediate nodes."""
-        return self.label or f"({self._op or 'value'})#{self._n}"
+        """The label; else ``v<n>`` for an input, ``(<op>)#<n>`` for an intermediate node."""
+        if self.label:
+            return self.label
+        return f"({self._op})#{self._n}" if self._op else f"v{self._n}"
 
     def __repr__(self):
         return f"Value({self.name}: data={_fmt(self.data)}, grad={_fmt(self.grad)})"
