@@ -43,10 +43,25 @@ def mnist_predictions():
         OUT / "mnist-predictions.png", dpi=70)
 
 
+def linear_regions():
+    from mlplab import explain
+    from mlplab.viz._style import new_figure
+    X, y = disc_ring(seed=0)
+    box = (-1.25, 1.25, -1.25, 1.25)
+    fig = new_figure(9.0, 4.6)
+    axes = fig.subplots(1, 2)
+    for ax, sizes, seed in zip(axes, ([2, 8, 2], [2, 4, 8, 2]), (1, 0)):
+        net = mlplab.mlp(sizes, init="torch", seed=seed)
+        mlplab.fit(net, X, y, loss="cross_entropy", lr=0.05, epochs=300, batch_size=300, shuffle=False)
+        explain.regions_figure(net, box, X, y, ax=ax)
+    fig.savefig(OUT / "linear-regions.png", dpi=72)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     animation_frame()
     seeds_grid()
     mnist_predictions()
+    linear_regions()
     for p in sorted(OUT.glob("*.png")):
         print(p, p.stat().st_size // 1024, "KB", np.asarray(Image.open(p)).shape)

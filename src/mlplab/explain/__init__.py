@@ -1,0 +1,17 @@
+"""Looking inside one network: linear regions, born-dead odds, gradient flow
+(and the scalar autograd's graph drawing, for :mod:`mlplab.autograd`).
+
+Counting and measuring need NumPy alone; the pictures import matplotlib (the
+``viz`` extra) when they are drawn.
+"""
+
+from .born_dead import BornDead, alive_theory, born_dead_figure, dead_at_init
+from .gradient_flow import gradient_flow, gradient_flow_figure, ratio
+from .regions import Region, arrangement_count, grid_patterns, linear_regions, region_bound, regions
+from .regions_figure import regions_figure
+from .regions_train import RegionCounter, RegionsTable, regions_table
+
+__all__ = ["Region", "regions", "linear_regions", "region_bound", "arrangement_count",
+           "grid_patterns", "regions_figure", "RegionCounter", "regions_table", "RegionsTable",
+           "BornDead", "alive_theory", "born_dead_figure", "dead_at_init",
+           "gradient_flow", "gradient_flow_figure", "ratio"]
