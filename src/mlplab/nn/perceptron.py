@@ -54,7 +54,8 @@ class Perceptron:
                     classifier_tags=ClassifierTags(multi_class=False))
 
     def __repr__(self):
-        return f"Perceptron(lr={self.lr}, max_epochs={self.max_epochs}, shuffle={self.shuffle}, seed={self.seed!r})"
+        return (f"Perceptron(lr={self.lr}, max_epochs={self.max_epochs}, shuffle={self.shuffle}, "
+                f"seed={self.seed!r})")
 
     def fit(self, X, y) -> Perceptron:
         X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
