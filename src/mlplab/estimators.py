@@ -1,4 +1,5 @@
-"""scikit-learn estimators: ``MLPClassifier`` and ``MLPRegressor`` (see :mod:`mlplab.interop.sklearn`).
+"""scikit-learn estimators: ``MLPClassifier``, ``MLPRegressor`` and ``Perceptron`` (see
+:mod:`mlplab.interop.sklearn`).
 
 >>> from mlplab.estimators import MLPClassifier
 >>> from sklearn.pipeline import make_pipeline
@@ -6,6 +7,6 @@
 >>> pipe = make_pipeline(StandardScaler(), MLPClassifier((16,), epochs=100, random_state=0))
 """
 
-from .interop.sklearn import MLPClassifier, MLPRegressor
+from .interop.sklearn import MLPClassifier, MLPRegressor, Perceptron
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "Perceptron"]

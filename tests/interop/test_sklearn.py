@@ -201,3 +201,19 @@ def test_perceptron_works_in_sklearn_tools():
                                                       "seed": None}
     with pytest.raises(ValueError, match="Perceptron has no parameter 'alpha'; valid: lr, max_epochs"):
         Perceptron().set_params(alpha=1)
+
+
+def test_estimators_perceptron_takes_any_two_labels_and_learns_as_nn_perceptron():
+    from mlplab.estimators import Perceptron as SkPerceptron
+
+    X, y = load_iris(return_X_y=True)
+    X = X[:, 2:]
+    names = np.where(y == 0, "setosa", "other")
+    est = SkPerceptron(lr=0.1).fit(X, names)
+    plain = Perceptron(lr=0.1).fit(X, (names == "setosa").astype(int))  # classes_[1] is "setosa"
+    assert est.classes_.tolist() == ["other", "setosa"]
+    np.testing.assert_array_equal(est.weights_, plain.weights_)
+    assert est.errors_ == plain.errors_ and est.converged_
+    assert est.score(X, names) == 1.0
+    with pytest.raises(ValueError, match=r"Only binary classification is supported: .* y holds 3 class\(es\): \[0, 1, 2\]"):
+        SkPerceptron().fit(X, y)

@@ -517,6 +517,61 @@ class MLPRegressor(RegressorMixin, _MLPBase):
         return tags
 
 
+class Perceptron(ClassifierMixin, BaseEstimator):
+    """Rosenblatt's perceptron (:class:`mlplab.nn.Perceptron`) with scikit-learn's full
+    contract: any two labels (``classes_``), parameters checked in ``fit``, ``n_features_in_``.
+
+    ``mlplab.nn.Perceptron`` itself (labels 0 and 1) also works in ``cross_val_score``,
+    ``Pipeline`` and ``GridSearchCV``; this one also passes ``parametrize_with_checks``.
+    ``random_state`` seeds the order of the samples when ``shuffle``.
+    """
+
+    _parameter_constraints: dict = {
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": [None, Interval(Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, lr=1.0, max_epochs=100, shuffle=False, random_state=None):
+        self.lr = lr
+        self.max_epochs = max_epochs
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Train on ``X (n_samples, n_features)`` and two classes of labels ``y``."""
+        self._validate_params()
+        X, y = validate_data(self, X, y, reset=True, dtype=np.float64)
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) != 2:
+            raise ValueError(f"Only binary classification is supported: the perceptron separates "
+                             f"2 classes; y holds {len(self.classes_)} class(es): "
+                             f"{self.classes_.tolist()[:10]}")
+        rule = nn.Perceptron(lr=self.lr, max_epochs=self.max_epochs, shuffle=self.shuffle,
+                             seed=self.random_state).fit(X, (y == self.classes_[1]).astype(np.int64))
+        self.weights_, self.bias_ = rule.weights_, rule.bias_
+        self.errors_, self.n_iter_, self.converged_ = rule.errors_, rule.n_iter_, rule.converged_
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """``X @ w + b`` ``(n_samples,)``: positive on the side of ``classes_[1]``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return X @ self.weights_ + self.bias_
+
+    def predict(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        return self.classes_[(self.decision_function(X) > 0).astype(np.int64)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+
 def _take_replica(model, r, single):
     """Copy replica ``r`` of the replicated ``model`` into ``single`` (same architecture,
     built from that replica's seed); returns ``single``."""
