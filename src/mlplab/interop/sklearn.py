@@ -284,14 +284,6 @@ class _MLPBase(BaseEstimator):
         return [layer.params["b"][0] if "b" in layer.params else np.zeros(layer.fan_out, self.model_.dtype)
                 for layer in self.model_.dense_layers]
 
-    def __setstate__(self, state):
-        # unpickled parameters are copies, no longer views into the model's flat buffers
-        self.__dict__.update(state)
-        if "model_" in state:
-            self.model_._flatten()
-            if self._optimizer is not None:
-                self._optimizer = optimizers.get(self.optimizer, lr=self._learning_rate())
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
