@@ -35,6 +35,8 @@ def test_success_rate_button_shows_k_of_n_and_the_panels():
 
 def test_train_and_animate_button_shows_the_player():
     t = Trainer(dataset="xor", widths=(2, 2), epochs=20, lr=0.1)
+    seen = []
+    t.progress.observe(lambda change: seen.append(change["new"]), "value")
     t.train_button.click()
     text = _html(t.animation)
     assert "mlplab-player" in text
@@ -42,6 +44,7 @@ def test_train_and_animate_button_shows_the_player():
     acc = float(t.last_result.figures["train"]["accuracy"])
     assert t.status.value.startswith(f"<b>seed 0: training accuracy {100 * acc:.1f}%</b> after 20 epochs")
     assert "2-2-2-2 (18 parameters)" in t.status.value
+    assert seen == list(range(1, 21)) and t.progress.max == 20  # moved once per epoch
 
 
 def test_sliders_cover_the_lesson_ranges():

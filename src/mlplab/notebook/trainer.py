@@ -14,6 +14,7 @@ import numpy as np
 
 from ..data import catalog
 from ..lab.train import TrainConfig, run_training
+from ..nn import Callback
 from .reprs import figure_png
 
 #: every 2-D classification dataset of the catalogue (what a boundary can show)
@@ -34,6 +35,19 @@ def _display(output, html_text: str, text: str) -> None:
     """Put one HTML display in an Output widget (works with or without a running kernel)."""
     output.outputs = ({"output_type": "display_data", "metadata": {},
                        "data": {"text/html": html_text, "text/plain": text}},)
+
+
+class _Progress(Callback):
+    """Moves a progress bar widget one step per epoch (its updates reach the page at once)."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def on_train_begin(self, run):
+        self.bar.max, self.bar.value = run.epochs, 0
+
+    def on_epoch_end(self, run, epoch, logs):
+        self.bar.value = epoch + 1
 
 
 class Trainer:
@@ -72,13 +86,14 @@ class Trainer:
         self.train_button = w.Button(description="Train & animate", button_style="primary")
         self.success_button = w.Button(description="Success rate")
         self.status = w.HTML("")
+        self.progress = w.IntProgress(0, min=0, max=epochs, description="epochs", style=style)
         self.animation = w.Output()
         self.panels = w.Output()
         self.train_button.on_click(self.train_and_animate)
         self.success_button.on_click(self.success_rate)
         controls = w.VBox([self.dataset, self.n1, self.n2, self.seed, self.epochs, self.lr, self.n_seeds,
                            w.HBox([self.train_button, self.success_button])])
-        self.widget = w.VBox([controls, self.status, self.animation, self.panels])
+        self.widget = w.VBox([controls, self.progress, self.status, self.animation, self.panels])
 
     def config(self, seeds) -> TrainConfig:
         """The run the sliders describe, for ``seeds``."""
@@ -97,7 +112,8 @@ class Trainer:
         from ..viz import TrainingAnimation
 
         self.status.value = "training..."
-        result = run_training(self.config([self.seed.value]), record=True)
+        result = run_training(self.config([self.seed.value]), record=True,
+                              callbacks=[_Progress(self.progress)])
         ds = result.dataset
         title = f"{self._architecture(result)}, seed {self.seed.value}"
         anim = TrainingAnimation(result.recorders["boundary"], result.history, ds.X_train, ds.y_train,
@@ -116,7 +132,7 @@ class Trainer:
         first, n = self.seed.value, self.n_seeds.value
         config = self.config(range(first, first + n))
         self.status.value = f"training {n} seeds..."
-        result = run_training(config)
+        result = run_training(config, callbacks=[_Progress(self.progress)])
         ds, rule = result.dataset, config.success_rule
         ok = rule.of(result.figures)
         fig = decision_boundary(result.model, ds.X_train, ds.y_train, transform=ds.scaler.transform,
