@@ -65,3 +65,8 @@ class History:
 
     def __repr__(self):
         return f"History(epochs={self.epochs}, keys={self.keys()})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the curves as a PNG, or a table without matplotlib (:mod:`mlplab.notebook.reprs`)."""
+        from ..notebook.reprs import history_html
+        return history_html(self)

@@ -15,7 +15,11 @@ class Perceptron:
     no mistakes ends training (the data are then separated).
 
     After ``fit``: ``weights_ (n_features,)``, ``bias_``, ``errors_`` (mistakes per
-    epoch), ``n_iter_`` and ``converged_``.
+    epoch), ``n_iter_``, ``converged_`` and ``classes_`` (``[0, 1]``).
+
+    It follows scikit-learn's estimator protocol (``get_params``/``set_params``, the
+    classifier tags), so ``cross_val_score``, ``Pipeline`` and ``GridSearchCV`` take it;
+    scikit-learn is imported only when one of them asks for the tags.
 
     >>> from mlplab.data import logic_gate
     >>> X, y = logic_gate("and")
@@ -28,6 +32,30 @@ class Perceptron:
         self.max_epochs = _validate.positive_int("max_epochs", max_epochs)
         self.shuffle = bool(shuffle)
         self.seed = _validate.seed("seed", seed)
+
+    _PARAMS = ("lr", "max_epochs", "shuffle", "seed")
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor's arguments (scikit-learn's protocol)."""
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def set_params(self, **params) -> Perceptron:
+        """Change constructor arguments, checked as the constructor checks them."""
+        for name in params:
+            if name not in self._PARAMS:
+                raise ValueError(f"Perceptron has no parameter {name!r}; valid: {', '.join(self._PARAMS)}")
+        self.__init__(**{**self.get_params(), **params})
+        return self
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(multi_class=False))
+
+    def __repr__(self):
+        return (f"Perceptron(lr={self.lr}, max_epochs={self.max_epochs}, shuffle={self.shuffle}, "
+                f"seed={self.seed!r})")
 
     def fit(self, X, y) -> Perceptron:
         X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
@@ -59,6 +87,7 @@ class Perceptron:
                 break
         self.weights_, self.bias_ = w, b
         self.n_iter_ = len(self.errors_)
+        self.classes_ = np.array([0, 1])
         return self
 
     def decision_function(self, X) -> np.ndarray:

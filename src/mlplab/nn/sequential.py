@@ -300,6 +300,17 @@ class Sequential:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner}\n])"
 
+    def __setstate__(self, state):
+        # pickle and deepcopy turn the parameter views into copies: bind them to fresh flat
+        # buffers again, or training after unpickling would update buffers nobody reads
+        self.__dict__.update(state)
+        self._flatten()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the layer table (see :mod:`mlplab.notebook.reprs`)."""
+        from ..notebook.reprs import sequential_html
+        return sequential_html(self)
+
 
 def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, replicas=None,
         dtype="float32", bias=True, dropout=0.0, batchnorm=False) -> Sequential:

@@ -99,6 +99,11 @@ class FrameAnimation:
             raise ValueError(f"animation path must end in .gif, .mp4 or .html; received {str(path)!r}")
         return writers[suffix](path, fps)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the offline player, frames inline (:mod:`mlplab.notebook.reprs`)."""
+        from ..notebook.reprs import animation_html
+        return animation_html(self)
+
 
 class TrainingAnimation(FrameAnimation):
     """Frames of a recorded training run.
