@@ -52,8 +52,9 @@ def sweep(dataset, vary=None, seeds=range(20), *, success=None, executor="local"
         Continue the sweep in ``store`` with this very spec, running only the groups
         not finished; a stored sweep with another spec is refused, naming what differs.
     progress : callable, optional
-        Called after each group as ``progress(groups_done, groups_total, runs_done,
-        runs_total, seconds)``.
+        Called before the first group and after each one as ``progress(groups_done,
+        groups_total, runs_done, runs_total, seconds)`` (counts include the groups a
+        resumed sweep had finished before; seconds are this call's).
     **fixed
         Any other option of ``mlplab train`` (``epochs=300, lr=0.05, init="torch"``,
         ``n_samples``, ``noise``, ``data_seed``, ``test_size`` ...).
@@ -77,6 +78,8 @@ def sweep(dataset, vary=None, seeds=range(20), *, success=None, executor="local"
         done_runs = sum(len(g) for i, g in enumerate(groups) if i not in set(pending)) * len(spec.seeds)
         tasks = [(g, [configs[i] for i in groups[g]], arrays) for g in pending]
         start, done = time.perf_counter(), len(groups) - len(pending)
+        if progress is not None:
+            progress(done, len(groups), done_runs, total_runs, 0.0)
         results = pool.run(tasks)
         try:
             for g, runs, seconds in results:

@@ -156,6 +156,8 @@ def parse_values(key: str, text: str) -> list:
     where = f"vary[{key!r}]"
     if key not in KEYS:
         raise ValueError(unknown_key(key, "vary"))
+    if not text.strip():
+        raise ValueError(f"{where} is empty; give at least one value")
     if key == "layers":
         return _layers(text, where)
     out = []
