@@ -105,9 +105,9 @@ def get(executor="local"):
             return Processes(int(workers) if workers else None)
         raise ValueError(f"executor must be 'local', 'processes' (or 'processes:N'), or a "
                          f"dask.distributed.Client; received {executor!r}")
+    if hasattr(executor, "submit") and hasattr(executor, "gather"):  # before run: a Client has one
+        return Dask(executor)
     if hasattr(executor, "run") and callable(executor.run):
         return executor
-    if hasattr(executor, "submit") and hasattr(executor, "gather"):
-        return Dask(executor)
     raise TypeError(f"executor must be 'local', 'processes', or a dask.distributed.Client; "
                     f"received {type(executor).__name__}")
