@@ -129,3 +129,18 @@ def test_ctrl_c_leaves_a_store_that_resumes(tmp_path):
     assert 1 <= done < 20
     assert main(["sweep", *args[4:], "--resume"]) == 0  # in this process: the same command
     assert lab.load(db).complete and len(lab.load(db).runs) == 40
+
+
+def test_success_rule_from_the_command_line(tmp_path):
+    db = tmp_path / "s.db"
+    assert main(["sweep", "disc_ring", "--vary", "layers=3,6", *TINY, "--store", str(db),
+                 "--success", "train_loss < 0.6"]) == 0
+    result = lab.load(db)
+    assert result.success == "train_loss < 0.6"
+    assert [r["success"] for r in result.runs] == [r["train_loss"] < 0.6 for r in result.runs]
+
+
+def test_store_that_cannot_be_opened_named(tmp_path, capsys):
+    assert main(["sweep", "disc_ring", "--vary", "l2=0.1", *TINY,
+                 "--store", str(tmp_path)]) == 2
+    assert f"{tmp_path}: cannot open the run store" in capsys.readouterr().err

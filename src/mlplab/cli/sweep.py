@@ -117,10 +117,11 @@ def sweep_arguments(args) -> dict:
     given.pop("replicas", None)
     out = {"dataset": args.dataset or config.pop("dataset", None), "vary": vary, "seeds": seeds}
     config.pop("dataset", None)
-    for key in ("store", "report", "resume", "executor", "dask"):
+    for key in ("store", "report", "resume", "executor", "dask"):  # the command line wins
         value = getattr(args, key)
         config_value = config.pop(key, None)
         out[key] = value if value not in (None, False) else config_value
+    out["success"] = given.pop("success", None) or config.pop("success", None)
     out["fixed"] = {**config, **given}
     if out["dataset"] is None:
         raise ValueError("mlplab sweep needs a dataset: a name (mlplab datasets), a CSV path, "
@@ -175,8 +176,9 @@ def _cmd_sweep(args) -> int:
     progress = Progress()
     start = time.perf_counter()
     try:
-        result = lab.sweep(a["dataset"], a["vary"], a["seeds"], executor=executor, store=a["store"],
-                           resume=bool(a["resume"]), progress=progress, **a["fixed"])
+        result = lab.sweep(a["dataset"], a["vary"], a["seeds"], success=a["success"],
+                           executor=executor, store=a["store"], resume=bool(a["resume"]),
+                           progress=progress, **a["fixed"])
     except KeyboardInterrupt:
         print(f"\nmlplab: interrupted after {progress.done}/{progress.total} groups", file=sys.stderr)
         if a["store"]:

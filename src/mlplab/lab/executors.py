@@ -14,6 +14,7 @@ unit of work: a task is one group, the client keeps the store.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 
@@ -61,13 +62,19 @@ class Processes:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         tasks = list(tasks)
+        # workers ignore Ctrl-C: the client handles it and stops them
         pool = ProcessPoolExecutor(max_workers=min(self.workers, max(1, len(tasks))),
-                                   mp_context=multiprocessing.get_context("spawn"))
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
         try:
             futures = [pool.submit(run_task, task) for task in tasks]
             for future in as_completed(futures):
                 yield future.result()
-        finally:  # interrupted or done: queued groups are dropped, not run
+        except BaseException:  # interrupted (or closed early): groups under way are dropped
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
+        finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -76,7 +76,10 @@ class Store:
             if not Path(self.path).is_file():
                 raise FileNotFoundError(f"{self.path}: no such run store")
         # isolation_level=None: transactions are the explicit BEGIN ... COMMIT below
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:  # a missing folder, a directory, no permission
+            raise ValueError(f"{self.path}: cannot open the run store ({exc})") from None
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             if create:
@@ -88,7 +91,9 @@ class Store:
                     raise ValueError(f"{self.path}: not an mlplab run store (no sweeps table)")
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise ValueError(f"{self.path}: not an mlplab run store ({exc})") from None
+            why = "cannot open the run store" if isinstance(exc, sqlite3.OperationalError) else \
+                "not an mlplab run store"
+            raise ValueError(f"{self.path}: {why} ({exc})") from None
 
     def close(self):
         self.db.close()
