@@ -246,3 +246,11 @@ def test_nan_figures_round_trip(tmp_path):
     assert back["diverged"] == r.runs[0]["diverged"]
     assert (math.isnan(back["train_loss"]) and math.isnan(r.runs[0]["train_loss"])) or \
         back["train_loss"] == r.runs[0]["train_loss"]
+
+
+def test_arrays_of_the_wrong_shape_refused():
+    with pytest.raises(ValueError, match=r"dataset arrays must be X \(n, f\) and y \(n,\).*"
+                                         r"received X \(5,\) and y \(5,\)"):
+        lab.sweep((np.zeros(5), np.zeros(5)), vary={"lr": [0.1]}, seeds=[0])
+    with pytest.raises(ValueError, match="X must hold finite numbers; received NaN or inf"):
+        lab.sweep((np.full((4, 2), np.nan), np.array([0, 1, 0, 1])), vary={"lr": [0.1]}, seeds=[0])
