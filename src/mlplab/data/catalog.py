@@ -181,6 +181,11 @@ def _csv(path, seed=0, test_size=0.2, label=-1, scale="zscore", task=None, **_):
     if task is not None and task not in tables.TASKS:
         raise ValueError(f"task must be one of {', '.join(tables.TASKS)}; received task={task!r}")
     X, labels, features = tables.read_csv(path, label=label)
+    return _table(path, X, labels, features, seed, test_size, scale, task)
+
+
+def _table(path, X, labels, features, seed, test_size, scale, task):
+    """A table read from a CSV file or given as arrays: the split, the task, the scaler."""
     split = None
     if "split" in features:
         col = features.index("split")
@@ -211,6 +216,38 @@ def _csv(path, seed=0, test_size=0.2, label=-1, scale="zscore", task=None, **_):
                        features, scaler, f"split as given by the file's 'split' column; {notes}",
                        seeded=False)
     return _split(Path(path).name, X, y, classes, features, scale, seed, test_size, notes)
+
+
+#: tables given as arrays (``register_arrays``), by name
+ARRAYS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def register_arrays(X, y) -> str:
+    """Make ``(X, y)`` a dataset that :func:`load` knows by the returned name,
+    ``"arrays:<digest>"`` (the digest of the values: equal arrays, equal name).
+
+    ``X`` is ``(n, f)`` numbers, ``y`` ``(n,)`` labels; they are read as a CSV file's
+    table would be (task inferred unless given, z-scored, split at random).
+    """
+    import hashlib
+
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y) or not len(X):
+        raise ValueError(f"dataset arrays must be X (n, f) and y (n,) with n >= 1; received "
+                         f"X {X.shape} and y {y.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("dataset arrays: X must hold finite numbers; received NaN or inf")
+    digest = hashlib.sha1(X.tobytes() + str(X.shape).encode() + y.astype(str).tobytes())
+    name = f"arrays:{digest.hexdigest()[:12]}"
+    ARRAYS[name] = (X, y)
+    return name
+
+
+def _arrays(name, seed=0, test_size=0.2, scale="zscore", task=None, **_):
+    X, y = ARRAYS[name]
+    features = [f"x{i}" for i in range(X.shape[1])]
+    return _table(name, X.astype(np.float32), y.astype(str), features, seed, test_size, scale, task)
 
 
 def _is_number(text) -> bool:
@@ -284,12 +321,12 @@ def load(name: str, *, scale: str | None = None, task: str | None = None, **opti
                              f"{'regression' if entry.shape[2] is None else 'classification'}"
                              f" already; received task={task!r}")
         ds = entry.load(**options, **given)
-    elif name.lower().endswith(".csv") or Path(name).is_file():
+    elif name.lower().endswith(".csv") or Path(name).is_file() or name in ARRAYS:
         if given:
             key = next(iter(given))
             raise ValueError(f"{key} applies to generated datasets, not to the CSV file {name!r}; "
                              f"received {key}={given[key]!r}")
-        ds = _csv(name, task=task, **options)
+        ds = (_arrays if name in ARRAYS else _csv)(name, task=task, **options)
     else:
         raise ValueError(f"unknown dataset {name!r}; valid names are: {', '.join(ENTRIES)} "
                          "(or a path to a .csv file)")

@@ -1,6 +1,7 @@
-"""Experiments: a training run from a plain config, and (later) sweeps, executors,
-the run store and reports."""
+"""Experiments: a training run from a plain config, sweeps over settings and seeds
+(executors, the run store), and reports."""
 
+from .sweep import SweepResult, load, sweep
 from .train import TrainConfig, TrainResult, run_training
 
-__all__ = ["TrainConfig", "TrainResult", "run_training"]
+__all__ = ["SweepResult", "TrainConfig", "TrainResult", "load", "run_training", "sweep"]
