@@ -79,6 +79,21 @@ def train_config(args):
         data_seed=args.data_seed, task=args.task, success=args.success, output=args.output)
 
 
+def PrintSummary(stream):
+    """A callback that prints the network's short summary (one line per Dense layer)
+    when training begins."""
+    from ..nn import Callback
+
+    class _PrintSummary(Callback):
+        def on_train_begin(self, run):
+            first, *rest = run.model.summary("short").splitlines()
+            print("\n".join([f"{'network':14} {first}", *(" " * 15 + line for line in rest)]),
+                  file=stream)
+            stream.flush()
+
+    return _PrintSummary()
+
+
 def _cmd_train(args) -> int:
     from .. import nn
     from ..lab.console import print_summary
@@ -90,7 +105,8 @@ def _cmd_train(args) -> int:
     if args.animate:
         check_animatable(args)
     every = max(1, args.epochs // 20)
-    result = run_training(config, callbacks=[nn.ProgressBar(stream=sys.stderr, every=every)],
+    result = run_training(config, callbacks=[PrintSummary(sys.stdout),
+                                             nn.ProgressBar(stream=sys.stderr, every=every)],
                           record=bool(args.report or args.animate))
     print_summary(result, sys.stdout)
     if args.save:

@@ -300,6 +300,14 @@ class Sequential:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner}\n])"
 
+    def summary(self, format=None):
+        """Each layer, its output shape and parameter count, and the total (== ``n_params``),
+        as Keras prints them: a :class:`~mlplab.nn.summary.Summary` (text in a terminal, a
+        table in Jupyter), or a string with ``format="text"``, ``"short"`` or ``"html"``."""
+        from .summary import summary
+
+        return summary(self, format)
+
 
 def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, replicas=None,
         dtype="float32", bias=True, dropout=0.0, batchnorm=False) -> Sequential:
