@@ -61,8 +61,9 @@ def weights_arg(text):
     try:
         value = json.loads(source)
     except json.JSONDecodeError as exc:
-        raise argparse.ArgumentTypeError(f"expected JSON such as '{{\"W1\": [[0.1, 0.3], [0.2, 0.4]]}}'; "
-                                         f"{text[:80]!r} is not valid JSON ({exc.msg}, column {exc.colno})") from None
+        raise argparse.ArgumentTypeError(
+            f"expected JSON such as '{{\"W1\": [[0.1, 0.3], [0.2, 0.4]]}}'; {text[:80]!r} is not "
+            f"valid JSON ({exc.msg}, column {exc.colno})") from None
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError(f"expected a JSON object with keys W1, b1, ...; received "
                                          f"{type(value).__name__}")

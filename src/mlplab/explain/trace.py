@@ -317,11 +317,14 @@ def trace(model: Sequential, x, y, loss="mse", lr: float = 0.5, replica: int | N
         raise ValueError(f"model has replicas {reps}: pass replica=k to trace one of them")
     if reps:
         count = int(np.prod(reps))
-        if isinstance(replica, bool) or not isinstance(replica, (int, np.integer)) or not 0 <= replica < count:
-            raise ValueError(f"replica must be an integer from 0 to {count - 1}; received replica={replica!r}")
+        if isinstance(replica, bool) or not isinstance(replica, (int, np.integer)) \
+                or not 0 <= replica < count:
+            raise ValueError(f"replica must be an integer from 0 to {count - 1}; "
+                             f"received replica={replica!r}")
         replica = int(replica)
     elif replica is not None:
-        raise ValueError(f"replica is for models with replicas; this one has none (received replica={replica!r})")
+        raise ValueError(f"replica is for models with replicas; this one has none "
+                         f"(received replica={replica!r})")
     loss = losses.get(loss)
     pairing.check_output(loss, pairing.output_kind(model), model.n_outputs)
     x = _validate.finite_array("x", x, min_ndim=1, dtype=np.float64)
@@ -331,7 +334,8 @@ def trace(model: Sequential, x, y, loss="mse", lr: float = 0.5, replica: int | N
                          f"{model.n_inputs}); received shape {x.shape}")
     y_arr = np.asarray(y)
     y_arr = y_arr.reshape(1) if y_arr.ndim == 0 else y_arr
-    if x.shape[0] == 1 and y_arr.ndim == 1 and y_arr.size == model.n_outputs > 1 and loss.target_kind != "labels":
+    flat_targets = y_arr.ndim == 1 and y_arr.size == model.n_outputs > 1
+    if x.shape[0] == 1 and flat_targets and loss.target_kind != "labels":
         y_arr = y_arr.reshape(1, -1)  # one sample's targets given flat
     from ..nn.training import prepare
 
@@ -401,9 +405,10 @@ def set_weights(model: Sequential, weights: dict) -> Sequential:
         if key[0] == "b" and arr.shape == (target.shape[-1],):
             arr = arr.reshape(target.shape)
         if arr.shape != target.shape:
-            want = "(fan_in, fan_out)" if key[0] == "W" else "(fan_out,)"
-            raise ValueError(f"weights[{key!r}] must be shaped {target.shape if key[0] == 'W' else (target.shape[-1],)} "
-                             f"{want} for this network; received shape {arr.shape}")
+            want, shape = (("(fan_in, fan_out)", target.shape) if key[0] == "W"
+                           else ("(fan_out,)", (target.shape[-1],)))
+            raise ValueError(f"weights[{key!r}] must be shaped {shape} {want} for this network; "
+                             f"received shape {arr.shape}")
         target[...] = arr.astype(target.dtype)
     return model
 

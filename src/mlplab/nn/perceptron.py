@@ -63,7 +63,12 @@ class Perceptron:
                              f"received rule={rule!r}")
         self.rule = rule
 
-    def fit(self, X, y) -> Perceptron:
+    def fit(self, X, y, on_epoch=None) -> Perceptron:
+        """Learn from ``X (n_samples, n_features)`` and labels ``y`` in {0, 1}.
+
+        ``on_epoch(w, b)``, when given, is called with the starting weights and then
+        after every epoch (what the pictures of the line's path need).
+        """
         X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
         if X.ndim != 2:
             raise ValueError(f"X must be (n_samples, n_features); received shape {X.shape}")
@@ -79,6 +84,8 @@ class Perceptron:
         self.initial_weights_ = w.copy()
         b = 0.0
         fires = np.greater_equal if self.rule == ">=" else np.greater
+        if on_epoch is not None:
+            on_epoch(w, b)
         self.errors_ = []
         self.converged_ = False
         for _ in range(self.max_epochs):
@@ -91,6 +98,8 @@ class Perceptron:
                     b += update
                     mistakes += 1
             self.errors_.append(mistakes)
+            if on_epoch is not None:
+                on_epoch(w, b)
             if mistakes == 0:
                 self.converged_ = True
                 break
