@@ -103,7 +103,7 @@ def draw_step(trace, s: int, dpi: int = 100):
             for i in range(W.shape[0]):
                 for j in range(W.shape[1]):
                     p = src[i] + 0.27 * (dst[j] - src[i])
-                    ax.text(*p, f"{tag} {values[i, j]:.4f}", fontsize=7, ha="center", va="center",
+                    ax.text(*p, f"{tag} {values[i, j]:.4f}", fontsize=7.5, ha="center", va="center",
                             zorder=4, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none",
                                                 alpha=0.85))
 
@@ -193,7 +193,7 @@ def _label(ax, p, lines, below=False, left=False):
             bbox=dict(boxstyle="round,pad=0.2", fc="#fffbe6", ec="0.8", alpha=0.95))
 
 
-def TraceAnimation(trace, dpi: int = 80):
+def TraceAnimation(trace, dpi: int = 100):
     """A :class:`~mlplab.viz.FrameAnimation` with one frame per step of ``trace``."""
     from ..viz._style import rgb_array
     from ..viz.animation import FrameAnimation

@@ -119,6 +119,7 @@ class PerceptronAnimation(FrameAnimation):
             ax.set_title(("start: " if e == 0 else f"after epoch {e}: ") + _describe(w, b), fontsize=9)
             _errors_panel(ex, self.errors, self.converged, upto=e)
             if e < len(self.errors):
-                ex.set_title(f"epoch {e} of {len(self.errors)}", color="0.2")
+                ex.set_title("before the first epoch" if e == 0 else
+                             f"after epoch {e} of {len(self.errors)}", color="0.2")
             fig.canvas.draw()
             yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
