@@ -177,3 +177,20 @@ def test_saved_model_through_the_cli(tmp_path, capsys):
     path = net.save(tmp_path / "m.npz")
     assert main(["explain", str(path), "--x", "0.5,0.8", "--y", "1"]) == 0
     assert _values(capsys.readouterr().out)["new L"] == "0.0945448"
+
+
+def test_a_trained_model_uses_its_loss_and_scaler(tmp_path, capsys):
+    path = tmp_path / "iris.npz"
+    assert main(["train", "iris", "--layers", "3", "--epochs", "2", "--save", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(path), "--x", "5.1,3.5,1.4,0.2", "--y", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("note: this model was trained on zscore-scaled features")
+    assert "loss cross_entropy" in out
+    assert main(["explain", str(path), "--x", "5.1,3.5,1.4,0.2", "--y", "0", "--scale"]) == 0
+    model = mlplab.nn.load(path)
+    from mlplab.data import Scaler
+
+    x = Scaler.from_config(model.meta["scaler"]).transform(np.array([[5.1, 3.5, 1.4, 0.2]]))
+    expected = trace(model, x, [0], loss="cross_entropy", lr=0.5)
+    assert _values(capsys.readouterr().out)["new L"] == f"{expected.new_loss:.7f}"

@@ -97,6 +97,21 @@ def _model(args):
     return model
 
 
+def _loss_of(model) -> str:
+    """The loss a saved model trained with (its metadata), else mse (lesson B's)."""
+    from ..nn import pairing
+
+    config = model.meta.get("train_config") or {}
+    if config.get("loss"):
+        return config["loss"]
+    task = model.meta.get("task")
+    if task is None:
+        return "mse"
+    kind = pairing.output_kind(model)
+    n_fit = max(model.n_outputs, 2) if task == "classification" and kind == "linear" else model.n_outputs
+    return pairing.loss_for(kind, n_fit, task) or "mse"
+
+
 def _cmd_explain(args) -> int:
     import numpy as np
 
@@ -119,9 +134,12 @@ def _cmd_explain(args) -> int:
             raise ValueError("--scale applies the scaler saved with the model, and this network "
                              "has none (only models from `mlplab train --save` do)")
         x = Scaler.from_config(model.meta["scaler"]).transform(x)
+    elif model.meta.get("scaler", {}).get("kind", "none") != "none":
+        print(f"note: this model was trained on {model.meta['scaler']['kind']}-scaled features; "
+              "--x goes into the network as given (--scale applies the model's scaler)\n")
     y = np.array(args.y)
     y = y[:, 0] if y.shape[1] == 1 else y
-    tr = trace(model, x, y, loss=args.loss, lr=args.lr, replica=args.replica)
+    tr = trace(model, x, y, loss=args.loss or _loss_of(model), lr=args.lr, replica=args.replica)
     arch = "-".join(str(n) for n in [model.n_inputs, *(layer.W.shape[1] for layer in tr.layers)])
     acts = ", ".join(layer.activation for layer in tr.layers)
     print(f"one SGD step of a {arch} network ({acts}); loss {tr.loss_name}, lr {tr.lr:g}, "
@@ -145,7 +163,8 @@ def add(sub):
     p.add_argument("model", nargs="?", help="a model saved by `mlplab train --save` (or use --layers)")
     p.add_argument("--x", type=rows, help="the input: 0.5,0.8 (several samples: 0.5,0.8;0.1,0.2)")
     p.add_argument("--y", type=rows, help="the target: 1, a class label, or one value per output")
-    p.add_argument("--loss", type=choice(losses.names, "loss"), default="mse", help="default mse")
+    p.add_argument("--loss", type=choice(losses.names, "loss"),
+                   help="default: the loss a saved model trained with, else mse (lesson B's)")
     p.add_argument("--lr", type=positive_float, default=0.5, help="learning rate of the step (default 0.5)")
     p.add_argument("--layers", type=sizes, help="a fresh network: every width, inputs first and "
                                                 "outputs last (2,2,1)")
