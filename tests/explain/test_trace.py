@@ -194,3 +194,17 @@ def test_a_trained_model_uses_its_loss_and_scaler(tmp_path, capsys):
     x = Scaler.from_config(model.meta["scaler"]).transform(np.array([[5.1, 3.5, 1.4, 0.2]]))
     expected = trace(model, x, [0], loss="cross_entropy", lr=0.5)
     assert _values(capsys.readouterr().out)["new L"] == f"{expected.new_loss:.7f}"
+
+
+def test_softmax_output_and_dropout_follow_the_engine():
+    # softmax mixes its outputs: delta is the Jacobian product, no elementwise factor;
+    # dropout is skipped (the trace runs in inference mode, as forward(training=False))
+    net = mlplab.mlp([2, 3, 3], activation="tanh", output="softmax", seed=0, dtype="float64",
+                     dropout=0.3)
+    x, T = np.array([[0.3, -0.2], [0.5, 0.1]]), np.eye(3)[[0, 2]]
+    t = trace(net, x, T, loss="mse", lr=0.1)
+    assert t.layers[1].da_dz is None and "softmax Jacobian^T @ dL/da2" in t.text()
+    mse = losses.get("mse")
+    net.backward(mse.grad(net.forward(x), T))
+    for lay, dense in zip(t.layers, net.dense_layers):
+        np.testing.assert_allclose(lay.dW, dense.grads["W"], rtol=1e-12, atol=1e-15)
