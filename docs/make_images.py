@@ -57,11 +57,21 @@ def linear_regions():
     fig.savefig(OUT / "linear-regions.png", dpi=72)
 
 
+def trace_frame():
+    from mlplab.explain import lesson_b_network, trace
+
+    t = trace(lesson_b_network(), [0.5, 0.8], 1, loss="mse", lr=0.5)
+    t.figure("backward 1", dpi=100).savefig(OUT / "trace-frame.png")
+    image = Image.open(OUT / "trace-frame.png").convert("RGB")
+    image.quantize(colors=128).save(OUT / "trace-frame.png", optimize=True)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     animation_frame()
     seeds_grid()
     mnist_predictions()
     linear_regions()
+    trace_frame()
     for p in sorted(OUT.glob("*.png")):
         print(p, p.stat().st_size // 1024, "KB", np.asarray(Image.open(p)).shape)

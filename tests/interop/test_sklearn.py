@@ -197,8 +197,9 @@ def test_perceptron_works_in_sklearn_tools():
     assert scores.tolist() == [1.0] * 5
     search = GridSearchCV(Perceptron(), {"max_epochs": [1, 50]}, cv=3).fit(X, y)
     assert search.best_params_ == {"max_epochs": 50}
-    assert clone(Perceptron(lr=0.5)).get_params() == {"lr": 0.5, "max_epochs": 100, "shuffle": False,
-                                                      "seed": None}
+    assert clone(Perceptron(lr=0.5, rule=">=")).get_params() == {
+        "lr": 0.5, "max_epochs": 100, "shuffle": False, "seed": None, "init": "zeros",
+        "init_scale": 0.01, "rule": ">="}
     with pytest.raises(ValueError, match="Perceptron has no parameter 'alpha'; valid: lr, max_epochs"):
         Perceptron().set_params(alpha=1)
 

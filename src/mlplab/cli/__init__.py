@@ -9,11 +9,12 @@ import argparse
 import sys
 
 from .._version import __version__
-from . import info, models, playground, runs, sweep, train
+from . import explain, info, models, playground, runs, sweep, train
 from .options import positive_int
 
 #: each entry registers one or more subcommands, in the order ``mlplab --help`` lists them
-COMMANDS = [info.add, train.add_demo, train.add, sweep.add, runs.add, playground.add, models.add]
+COMMANDS = [info.add, train.add_demo, train.add, sweep.add, runs.add, explain.add, playground.add,
+            models.add]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import perceptron
 from .options import (
     check_targets,
     choice,
@@ -70,7 +71,8 @@ def train_config(args):
 
     return TrainConfig(
         dataset=args.dataset, layers=args.layers, activation=args.activation,
-        optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
+        optimizer=args.optimizer, lr=TrainConfig.lr if args.lr is None else args.lr,
+        batch_size=args.batch_size, epochs=TrainConfig.epochs if args.epochs is None else args.epochs,
         seeds=seed_list(args), loss=args.loss, init=args.init, dropout=args.dropout,
         batchnorm=args.batchnorm, l1=args.l1, l2=args.l2, clip_norm=args.clip_norm,
         schedule=args.schedule, val_split=args.val_split, test_size=args.test_size,
@@ -79,18 +81,36 @@ def train_config(args):
         data_seed=args.data_seed, task=args.task, success=args.success, output=args.output)
 
 
+def PrintSummary(stream):
+    """A callback that prints the network's short summary (one line per Dense layer)
+    when training begins."""
+    from ..nn import Callback
+
+    class _PrintSummary(Callback):
+        def on_train_begin(self, run):
+            first, *rest = run.model.summary("short").splitlines()
+            print("\n".join([f"{'network':14} {first}", *(" " * 15 + line for line in rest)]),
+                  file=stream)
+            stream.flush()
+
+    return _PrintSummary()
+
+
 def _cmd_train(args) -> int:
     from .. import nn
     from ..lab.console import print_summary
     from ..lab.train import run_training
 
+    if args.perceptron:
+        return perceptron.run(args)
     config = train_config(args)
     print(config.command(), file=sys.stderr)
     check_targets(save=args.save, report=args.report, animate=args.animate)
     if args.animate:
         check_animatable(args)
-    every = max(1, args.epochs // 20)
-    result = run_training(config, callbacks=[nn.ProgressBar(stream=sys.stderr, every=every)],
+    every = max(1, config.epochs // 20)
+    result = run_training(config, callbacks=[PrintSummary(sys.stdout),
+                                             nn.ProgressBar(stream=sys.stderr, every=every)],
                           record=bool(args.report or args.animate))
     print_summary(result, sys.stdout)
     if args.save:
@@ -214,7 +234,8 @@ def add(sub):
     p.add_argument("--report", metavar="RUN.html", help="write a self-contained HTML report")
     p.add_argument("--animate", metavar="OUT.gif",
                    help="write the training animation (.gif, .mp4 or .html; 2-D data)")
-    p.set_defaults(run=_cmd_train)
+    perceptron.add_options(p)
+    p.set_defaults(run=_cmd_train, lr=None, epochs=None)  # None: the network's or the perceptron's
 
 
 def add_demo(sub):

@@ -126,6 +126,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
     config_rows.insert(1, ["network", " - ".join(map(str, [ds.n_features, *cfg.layers, ds.n_outputs]))
                            + f" ({model.n_params} parameters per seed)"])
     parts.append(_section("Configuration", _table(config_rows, ["setting", "value"]),
+                          "<h3>Layers</h3>" + model.summary(format="html"),
                           f"<p class='note'>{html.escape(ds.notes)}</p>" if ds.notes else ""))
 
     rows = [[split, _cell(f["loss"]), _cell(f[second], as_percent=classification)]

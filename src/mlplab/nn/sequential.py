@@ -311,6 +311,14 @@ class Sequential:
         from ..notebook.reprs import sequential_html
         return sequential_html(self)
 
+    def summary(self, format=None):
+        """Each layer, its output shape and parameter count, and the total (== ``n_params``),
+        as Keras prints them: a :class:`~mlplab.nn.summary.Summary` (text in a terminal, a
+        table in Jupyter), or a string with ``format="text"``, ``"short"`` or ``"html"``."""
+        from .summary import summary
+
+        return summary(self, format)
+
 
 def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, replicas=None,
         dtype="float32", bias=True, dropout=0.0, batchnorm=False) -> Sequential:

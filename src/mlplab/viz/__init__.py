@@ -22,3 +22,7 @@ __all__ = ["FrameAnimation", "TrainingAnimation", "decision_boundary", "field_im
            "network_graph", "alive_neurons", "gradient_norms", "saturation",
            "hidden_representations", "warped_grid", "PathsAnimation", "optimizer_paths",
            "plot_paths"]
+
+from .perceptron import PerceptronAnimation, perceptron_figure  # noqa: E402
+
+__all__ += ["PerceptronAnimation", "perceptron_figure"]
