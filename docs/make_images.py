@@ -33,6 +33,21 @@ def seeds_grid():
     viz.decision_boundary(net, X, y).savefig(OUT / "twenty-seeds.png", dpi=70)
 
 
+def sweep_grid():
+    """Lesson A's grid: n1, n2 in 2..8, 20 seeds each, 300 full-batch epochs of Adam 0.05."""
+    from mlplab import lab
+    from mlplab.viz.sweep import success_heatmap
+
+    vary = {"layers": [(a, b) for a in range(2, 9) for b in range(2, 9)]}
+    fixed = dict(epochs=300, optimizer="adam", lr=0.05, init="torch", test_size=0.0, val_split=0.0)
+    if callable(getattr(lab, "sweep", None)):
+        result = lab.sweep("disc_ring", vary=vary, seeds=range(20), batch_size=None, **fixed)
+    else:  # before lab.sweep: the same runs, one lab.group.train_group per setting
+        from tests.lab._sweeps import sweep
+        result = sweep(vary, seeds=range(20), batch_size=300, **fixed)
+    success_heatmap(result).savefig(OUT / "sweep-grid.png", dpi=100)
+
+
 def mnist_predictions():
     X, y = load_mnist("train")
     Xt, yt = load_mnist("test")
@@ -47,6 +62,7 @@ if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     animation_frame()
     seeds_grid()
+    sweep_grid()
     mnist_predictions()
     for p in sorted(OUT.glob("*.png")):
         print(p, p.stat().st_size // 1024, "KB", np.asarray(Image.open(p)).shape)

@@ -42,8 +42,8 @@ class Result:
 
 def sweep(vary: dict, seeds=range(5), epochs=30, success="train_accuracy > 0.95", **fixed) -> Result:
     """Every combination of ``vary``, each trained alone with ``train_group``."""
-    options = dict(dataset="disc_ring", optimizer="adam", lr=0.05, init="torch", test_size=0,
-                   val_split=0, batch_size=300, epochs=epochs, success=success, **fixed)
+    options = {**dict(dataset="disc_ring", optimizer="adam", lr=0.05, init="torch", test_size=0,
+                      val_split=0, batch_size=300, epochs=epochs, success=success), **fixed}
     runs = []
     for combo in product(*vary.values()):
         values = dict(zip(vary, combo))

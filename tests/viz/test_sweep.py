@@ -168,6 +168,22 @@ def test_curves_are_medians_over_seeds_labelled_with_k_over_n():
     assert [line.get_label().split(":")[0] for line in fig.axes[0].lines] == ["4x4"]
 
 
+def test_curves_from_a_store_that_keeps_histories_apart():
+    result = layers_grid()
+    asked = []
+
+    class Stored(Result):
+        def history(self, setting):
+            asked.append(setting)
+            return [r["history"] for r in result.runs if r["layers"] == setting["layers"]]
+
+    stored = Stored([{k: x for k, x in r.items() if k != "history"} for r in result.runs], result.vary)
+    fig = vs.sweep_curves(stored, settings=["2x4"], metrics=("loss",))
+    want = np.median(np.stack([r["history"]["loss"] for r in result.runs if r["layers"] == (2, 4)], 1), 1)
+    assert fig.axes[0].lines[0].get_ydata() == pytest.approx(want)
+    assert asked == [{"layers": (2, 4)}]
+
+
 def test_alive_units_over_the_grid_and_as_bars():
     result = layers_grid()
     runs = _by_setting(result)

@@ -283,7 +283,7 @@ def build_sweep_report(result, title: str | None = None) -> str:
         else "train_accuracy"
     parts.append(_section(f"{metric_words(metric).capitalize()} over seeds",
                           _img(accuracy_distribution(v, metric=metric), f"{metric} per setting")))
-    if any("history" in r for s in v.settings for r in s.runs):
+    if any(v.histories(s) for s in v.settings[:1]):
         parts.append(_section("Training curves", _img(sweep_curves(v), "training curves per setting")))
     if any(r.get("alive") for s in v.settings for r in s.runs):
         parts.append(_section("Alive units", _img(sweep_alive(v), "alive units per setting")))
@@ -313,11 +313,11 @@ def sweep_repr_html(result) -> str:
 
     v = view(result)
     runs = sum(len(s.runs) for s in v.settings)
-    png = base64.b64encode(png_bytes(success_heatmap(v), dpi=55)).decode("ascii")
+    png = base64.b64encode(png_bytes(success_heatmap(v), dpi=72)).decode("ascii")
     return ("<div class='mlplab-sweep'>"
             f"<p><b>sweep</b>: {len(v.settings)} settings of {html.escape(', '.join(v.keys))}, "
             f"{runs:,} runs; success means {html.escape(v.rule.describe())}</p>"
-            f"<img alt='success rate per setting' style='max-width:480px' "
+            f"<img alt='success rate per setting' style='max-width:100%' "
             f"src='data:image/png;base64,{png}'>"
             f"<div style='max-height:22em;overflow-y:auto'>{summary_table(result, extra=False)}</div>"
             "</div>")

@@ -22,8 +22,11 @@ The sweep result is read through a small duck-typed interface (what
     the success rule (text or :class:`~mlplab.nn.success.Success`); else
     ``result.spec["success"]``; else the default rule.
 ``result.spec`` (optional)
-    the sweep's spec as a dict; a fixed ``"layers"`` there gives the widths when
-    layers are not varied.
+    the sweep's spec as a dict; a fixed ``"layers"`` there (or in ``spec["fixed"]``)
+    gives the widths when layers are not varied.
+``result.history(setting)`` (optional)
+    for runs stored without their ``"history"``: called with a setting's varied
+    values as a dict, it returns that setting's histories, one dict per seed.
 
 A *setting* is one combination of varied values. A ``layers`` key whose values are
 all two hidden layers is drawn as two axes, first-layer width ``n1`` and
@@ -109,6 +112,15 @@ class SweepView:
     settings: list
     rule: success_rules.Success
     spec: dict
+    source: object = None
+
+    def histories(self, setting: Setting) -> list:
+        """The setting's per-seed histories: from its runs, or ``result.history(values)``."""
+        found = [r["history"] for r in setting.runs if r.get("history")]
+        fetch = getattr(self.source, "history", None)
+        if not found and callable(fetch):
+            found = list(fetch(dict(setting.values)) or [])
+        return found
 
     def widths(self, setting: Setting):
         layers = setting.values.get("layers", self.spec.get("layers",
@@ -151,7 +163,7 @@ def view(result) -> SweepView:
         index[key].runs.append(run)
     if not settings:
         raise ValueError("the sweep result holds no settings (summary() is empty): nothing to draw")
-    return SweepView(keys, settings, rule, spec)
+    return SweepView(keys, settings, rule, spec, result)
 
 
 # -- the grid of settings --------------------------------------------------------------
@@ -232,7 +244,7 @@ def _heat_panel(ax, settings, rows: _Dim, cols: _Dim, cmap, value, lines):
         ax.text(j, i - 0.13, big, ha="center", va="center", fontsize=10, fontweight="bold",
                 color=ink, gid="count")
         if small:
-            ax.text(j, i + 0.22, small, ha="center", va="center", fontsize=7.5, color=ink,
+            ax.text(j, i + 0.22, small, ha="center", va="center", fontsize=8, color=ink,
                     gid="interval")
     for i, j in zip(*np.nonzero(np.isnan(grid))):
         if (i, j) not in cells:
@@ -291,9 +303,9 @@ def _heat_axes(v, r, c, n_panels, ax, fig, why):
     nr, nc = len(_levels(r, v.settings)), len(_levels(c, v.settings))
     per_row = min(n_panels, 3)
     lines = -(-n_panels // per_row)
-    w, h = max(3.6, 1.3 + 0.8 * nc), max(2.6, 1.0 + 0.8 * nr)
+    w, h = max(3.2, 1.3 + 0.8 * nc), max(2.6, 1.0 + 0.8 * nr)
     if fig is None:
-        fig = new_figure(per_row * w + 1.0, lines * h + 0.6)
+        fig = new_figure(max(per_row * w + 1.0, 5.4), lines * h + 0.6)
     axes = np.atleast_1d(fig.subplots(lines, per_row, squeeze=False)).ravel()
     for extra in axes[n_panels:]:
         extra.set_visible(False)
@@ -471,10 +483,9 @@ def _strips(ax, v, settings, first, metric, kind, rng, bottom):
     ax.grid(axis="y", alpha=0.3)
 
 
-def _stack(runs, name):
+def _stack(histories, name):
     """``(epochs, seeds)``; shorter histories (early stopping) padded with NaN."""
-    series = [np.asarray(r["history"][name], dtype=float).reshape(-1)
-              for r in runs if name in r.get("history", {})]
+    series = [np.asarray(h[name], dtype=float).reshape(-1) for h in histories if name in h]
     if not series:
         return None
     out = np.full((max(len(a) for a in series), len(series)), np.nan)
@@ -520,7 +531,8 @@ def sweep_curves(result, metrics=("loss", "accuracy"), settings=None, max_settin
         chosen = [by_label[x] for x in settings]
     elif len(chosen) > max_settings:
         chosen = _spread_pick(chosen, max_settings)
-    shown = [m for m in metrics if any(_stack(s.runs, m) is not None for s in chosen)]
+    histories = [v.histories(s) for s in chosen]
+    shown = [m for m in metrics if any(_stack(h, m) is not None for h in histories)]
     if not shown:
         raise ValueError(f"the runs hold no per-epoch history of {', '.join(metrics)}: curves need "
                          "each run's 'history' (as lab.group.train_group returns it)")
@@ -528,8 +540,8 @@ def sweep_curves(result, metrics=("loss", "accuracy"), settings=None, max_settin
         fig = new_figure(4.6 * len(shown), 3.6)
     axes = np.atleast_1d(fig.subplots(1, len(shown)))
     for ax, metric in zip(axes, shown):
-        for i, s in enumerate(chosen):
-            values = _stack(s.runs, metric)
+        for i, (s, h) in enumerate(zip(chosen, histories)):
+            values = _stack(h, metric)
             if values is not None:
                 _band(ax, values, CLASS_COLORS[i % len(CLASS_COLORS)], f"{s.label}: {s.successes}/{s.n}")
         ax.set_xlabel("epoch")
