@@ -1,6 +1,8 @@
 """Sweep pictures, checked on results made of real runs of lab.group.train_group: the
 texts each cell shows, the colours against the rates, the points and lines drawn."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 
 from mlplab.lab.group import wilson  # noqa: E402
+from mlplab.lab.sweep_report import build_sweep_report  # noqa: E402
 from mlplab.viz import sweep as vs  # noqa: E402
 from mlplab.viz._style import BAD, GOOD  # noqa: E402
 from tests.lab._sweeps import Result, layers_grid, one_key, sweep  # noqa: E402
@@ -172,16 +175,46 @@ def test_curves_from_a_store_that_keeps_histories_apart():
     result = layers_grid()
     asked = []
 
-    class Stored(Result):
-        def history(self, setting):
-            asked.append(setting)
-            return [r["history"] for r in result.runs if r["layers"] == setting["layers"]]
+    def own(layers):
+        return [r["history"] for r in result.runs if r["layers"] == layers]
 
-    stored = Stored([{k: x for k, x in r.items() if k != "history"} for r in result.runs], result.vary)
-    fig = vs.sweep_curves(stored, settings=["2x4"], metrics=("loss",))
-    want = np.median(np.stack([r["history"]["loss"] for r in result.runs if r["layers"] == (2, 4)], 1), 1)
-    assert fig.axes[0].lines[0].get_ydata() == pytest.approx(want)
-    assert asked == [{"layers": (2, 4)}]
+    class BySetting(Result):
+        def histories(self, setting):
+            asked.append(setting)
+            return own(setting["layers"])
+
+    class ByRun(Result):
+        def history(self, run):
+            asked.append(run["seed"])
+            return next(r["history"] for r in result.runs
+                        if r["layers"] == run["layers"] and r["seed"] == run["seed"])
+
+    runs = [{k: x for k, x in r.items() if k != "history"} for r in result.runs]
+    want = np.median(np.stack([h["loss"] for h in own((2, 4))], 1), 1)
+    for kind, calls in ((BySetting, [{"layers": (2, 4)}]), (ByRun, [0, 1, 2, 3, 4])):
+        asked.clear()
+        fig = vs.sweep_curves(kind(runs, result.vary), settings=["2x4"], metrics=("loss",))
+        assert fig.axes[0].lines[0].get_ydata() == pytest.approx(want)
+        assert asked == calls
+
+
+def test_a_sweep_under_way_shows_the_settings_not_run_yet():
+    result = layers_grid()
+    partial = Result([r for r in result.runs if r["layers"] != (4, 4)], result.vary)
+    rows = partial.summary() + [{"layers": (4, 4), "n": 0, "successes": 0, "rate": float("nan"),
+                                 "rate_low": float("nan"), "rate_high": float("nan")}]
+    partial.summary = lambda: rows
+    fig = vs.success_heatmap(partial)
+    assert sorted(t.get_text() for t in _texts(fig, "count"))[-1] == "no runs yet"
+    assert len(_texts(fig, "interval")) == 3
+    fig = vs.sweep_curves(partial)
+    assert "4x4" not in [line.get_label().split(":")[0] for line in fig.axes[0].lines]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")           # no mean of an empty setting
+        fig = vs.sweep_alive(partial)
+        page = build_sweep_report(partial)
+    assert "no runs yet" in [t.get_text() for t in fig.axes[0].texts]
+    assert "every run: 15" in page and "3 settings" not in page
 
 
 def test_alive_units_over_the_grid_and_as_bars():

@@ -108,8 +108,8 @@ def summary_table(result, extra=True) -> str:
         cells = [(html.escape(value_text(k, s.values[k]).split("=")[-1]), s.values[k]) for k in v.keys]
         cells += [(f"{s.successes}/{s.n}", s.successes / max(s.n, 1)), (percent(s.rate), s.rate),
                   (f"{percent(s.low)} &ndash; {percent(s.high)}", s.low)]
-        cells += [(_figure_text(k, row[k]), row[k] if isinstance(row[k], (int, float)) else str(row[k]))
-                  for k in more]
+        cells += [(_figure_text(k, x), x if isinstance(x, (int, float)) else str(x))
+                  for x, k in ((row.get(k, ""), k) for k in more)]
         body.append(cells)
     return _sortable(body, head)
 
@@ -231,15 +231,26 @@ def findings(result) -> list[str]:
     return out
 
 
-def _spec_rows(v, result) -> list:
+def _spec_rows(v) -> list:
+    """The spec as table rows: dataset, each varied key with its values, seeds, fixed
+    options, the success rule and the size."""
+    from ..viz.sweep import value_text
+
     spec = dict(v.spec)
-    rows = []
+    rows = [["dataset", html.escape(_short(spec["dataset"]))]] if "dataset" in spec else []
+    for key in v.keys:
+        values = list(dict.fromkeys(s.values[key] for s in v.settings))
+        text = ", ".join(value_text(key, x).split("=")[-1] for x in values)
+        rows.append([f"vary {html.escape(key)}", html.escape(_short(text, 400))
+                     + f" <small>({len(values)} values)</small>"])
+    if "seeds" in spec:
+        rows.append(["seeds", html.escape(_short(spec["seeds"]))])
+    fixed = spec.get("fixed") or {}
+    if fixed:
+        rows.append(["fixed", html.escape(", ".join(f"{k}={_short(x)}" for k, x in fixed.items()))])
     for key, value in spec.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}={_short(x)}" for k, x in value.items())
-        rows.append([html.escape(str(key)), html.escape(_short(value, 400))])
-    if "vary" not in spec:
-        rows.insert(0, ["vary", html.escape(", ".join(v.keys))])
+        if key not in ("dataset", "vary", "seeds", "fixed", "success"):
+            rows.append([html.escape(str(key)), html.escape(_short(value, 400))])
     rows.append(["success rule", html.escape(f"{v.rule} ({v.rule.describe()})")])
     runs = sum(len(s.runs) for s in v.settings)
     rows.append(["size", f"{len(v.settings)} settings, {runs:,} runs"])
@@ -274,7 +285,7 @@ def build_sweep_report(result, title: str | None = None) -> str:
     parts = [f"<h1>{html.escape(title)}</h1>",
              f"<p class='note'>{len(v.settings)} settings of {html.escape(', '.join(v.keys))}; "
              f"success means {html.escape(v.rule.describe())}</p>"]
-    parts.append(_section("Spec", _table(_spec_rows(v, result), ["", "value"])))
+    parts.append(_section("Spec", _table(_spec_rows(v), ["", "value"])))
     parts.append(_section("What this shows", "<ul class='findings'>"
                           + "".join(f"<li>{html.escape(t)}</li>" for t in findings(v)) + "</ul>"))
     parts.append(_section("Success rates", _img(success_heatmap(v), "success rate per setting"),

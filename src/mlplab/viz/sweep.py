@@ -15,18 +15,19 @@ The sweep result is read through a small duck-typed interface (what
     list of dicts, one per setting: the varied values, ``"n"``, ``"successes"``,
     ``"rate"``, ``"rate_low"``, ``"rate_high"`` (the Wilson 95% interval), and any
     further figures (medians, ranges).
-``result.vary``
+``result.vary`` (or ``result.varied``)
     the varied keys, in order (a dict ``{key: values}`` or a list of keys); else
-    ``result.spec["vary"]``.
+    ``result.spec.vary`` / ``result.spec["vary"]``.
 ``result.success``
     the success rule (text or :class:`~mlplab.nn.success.Success`); else
     ``result.spec["success"]``; else the default rule.
 ``result.spec`` (optional)
-    the sweep's spec as a dict; a fixed ``"layers"`` there (or in ``spec["fixed"]``)
-    gives the widths when layers are not varied.
-``result.history(setting)`` (optional)
-    for runs stored without their ``"history"``: called with a setting's varied
-    values as a dict, it returns that setting's histories, one dict per seed.
+    the sweep's spec: a dict, or an object with ``to_dict()``; a fixed ``"layers"``
+    there (or in its ``"fixed"`` dict) gives the widths when layers are not varied.
+``result.histories(setting)`` or ``result.history(run)`` (optional)
+    for runs kept without their ``"history"``: the first is called with a setting's
+    varied values as a dict and returns its histories, one dict per seed; the second
+    with one run dict, and returns that run's history.
 
 A *setting* is one combination of varied values. A ``layers`` key whose values are
 all two hidden layers is drawn as two axes, first-layer width ``n1`` and
@@ -115,12 +116,16 @@ class SweepView:
     source: object = None
 
     def histories(self, setting: Setting) -> list:
-        """The setting's per-seed histories: from its runs, or ``result.history(values)``."""
+        """The setting's per-seed histories: from its runs, else from
+        ``result.histories(values)`` or ``result.history(run)``."""
         found = [r["history"] for r in setting.runs if r.get("history")]
-        fetch = getattr(self.source, "history", None)
-        if not found and callable(fetch):
-            found = list(fetch(dict(setting.values)) or [])
-        return found
+        if found or not setting.runs:
+            return found
+        many = getattr(self.source, "histories", None)
+        if callable(many):
+            return [h for h in many(dict(setting.values)) if h]
+        one = getattr(self.source, "history", None)
+        return [h for h in (one(r) for r in setting.runs) if h] if callable(one) else []
 
     def widths(self, setting: Setting):
         layers = setting.values.get("layers", self.spec.get("layers",
@@ -128,7 +133,7 @@ class SweepView:
         return None if layers is None else [int(w) for w in _hashable(layers)]
 
 
-_SUMMARY = ("n", "successes", "rate", "rate_low", "rate_high")
+_SUMMARY = ("setting", "n", "successes", "rate", "rate_low", "rate_high", "diverged")
 
 
 def view(result) -> SweepView:
@@ -140,13 +145,16 @@ def view(result) -> SweepView:
         raise TypeError(f"result must be a sweep result with runs and summary() (see "
                         f"mlplab.viz.sweep); received {type(result).__name__} without "
                         f"{', '.join(missing)}")
-    spec = dict(getattr(result, "spec", None) or {})
-    vary = getattr(result, "vary", None) or spec.get("vary")
+    raw = getattr(result, "spec", None)
+    spec = raw.to_dict() if hasattr(raw, "to_dict") else dict(raw or {})
+    vary = next((x for x in (getattr(result, "vary", None), getattr(result, "varied", None),
+                             getattr(raw, "vary", None), spec.get("vary")) if x is not None), None)
     summary = list(result.summary())
     if vary is None:  # the summary's keys that are not its statistics
         vary = [k for k in (summary[0] if summary else {}) if k not in _SUMMARY
                 and not any(s in k for s in ("median", "min", "max", "mean"))]
-    keys = list(vary)
+    # a dict, a list of keys, or a list of (key, values) pairs
+    keys = [k[0] if isinstance(k, (list, tuple)) else k for k in vary]
     rule = success_rules.get(getattr(result, "success", None) or spec.get("success"))
     settings, index = [], {}
     for row in summary:
@@ -264,6 +272,10 @@ def _interval(s: Setting) -> str:
     return f"{100 * s.low:.0f}\u2013{100 * s.high:.0f}%"
 
 
+def _rate_lines(s: Setting):
+    return (f"{s.successes}/{s.n}", _interval(s)) if s.n else ("no runs yet", "")
+
+
 def _grid(v: SweepView, rows=None, cols=None):
     """The rows, columns and further (panel) dimensions of a grid of settings, or None
     when fewer than two dimensions vary."""
@@ -350,8 +362,7 @@ def success_heatmap(result, rows=None, cols=None, ax=None, fig=None, title=None,
                            f"one per value of {', '.join(d.key for d in rest)}")
     image = None
     for a, (combo, ss) in zip(axes, panels):
-        image = _heat_panel(a, ss, r, c, cmap, lambda s: s.rate,
-                            lambda s: (f"{s.successes}/{s.n}", _interval(s)))
+        image = _heat_panel(a, ss, r, c, cmap, lambda s: s.rate, _rate_lines)
         if combo:
             a.set_title(", ".join(d.title(x) for d, x in zip(rest, combo)), fontsize=10)
     bar = fig.colorbar(image, ax=axes, shrink=0.85, format=PercentFormatter(1.0))
@@ -529,8 +540,10 @@ def sweep_curves(result, metrics=("loss", "accuracy"), settings=None, max_settin
             raise ValueError(f"settings must be labels of this sweep's settings ({', '.join(by_label)}); "
                              f"received {unknown}")
         chosen = [by_label[x] for x in settings]
-    elif len(chosen) > max_settings:
-        chosen = _spread_pick(chosen, max_settings)
+    else:
+        chosen = [s for s in chosen if s.runs]
+        if len(chosen) > max_settings:
+            chosen = _spread_pick(chosen, max_settings)
     histories = [v.histories(s) for s in chosen]
     shown = [m for m in metrics if any(_stack(h, m) is not None for h in histories)]
     if not shown:
@@ -592,6 +605,8 @@ def sweep_alive(result, ax=None, fig=None, title=None, cmap=CMAP):
 
         def lines(s, j):
             counts, w = _alive(v, s, j)
+            if not counts.size:
+                return "no runs yet", ""
             dead = int((counts == 0).sum())
             return f"{counts.mean():.1f}/{w}", (f"dead {dead}/{counts.size}" if dead else "")
 
