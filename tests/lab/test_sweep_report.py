@@ -36,6 +36,11 @@ def test_report_has_every_section_offline(tmp_path):
         assert re.search(rf"<td data-v='[^']*'>{label}</td><td data-v='[^']*'>"
                          rf"{row['successes']}/{row['n']}</td>", summary)
     assert "every run: 20" in page
+    # each figure's median [min, max] trio is one column
+    assert "<th>train accuracy <small>median [min, max]</small></th>" in summary
+    first = result.summary()[0]
+    assert (f"{100 * first['train_accuracy_median']:.2f}% <small>[{100 * first['train_accuracy_min']:.2f}%, "
+            f"{100 * first['train_accuracy_max']:.2f}%]</small>") in summary
     assert "train_accuracy &gt; 0.95 (training accuracy &gt; 95%)" in page
     assert "<title>lesson A, small</title>" in build_sweep_report(result, title="lesson A, small")
 

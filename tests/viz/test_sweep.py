@@ -237,6 +237,10 @@ def test_alive_units_over_the_grid_and_as_bars():
     by_lr = _by_setting(lr, "lr")
     assert [b.get_height() for b in bars] == \
         pytest.approx([np.mean([r["alive"][0] for r in rs]) / 4 for rs in by_lr.values()])
+    mixed = sweep({"activation": ["relu", "tanh"]}, seeds=(0, 1), epochs=3, layers=(4, 4))
+    fig = vs.sweep_alive(mixed)                      # tanh layers have no alive counts
+    assert [(t.get_text(), t.get_position()[0]) for t in fig.axes[0].texts
+            if t.get_gid() == "no counts"] == [("no ReLU", 1)]
 
 
 def test_bad_input_is_named():

@@ -93,23 +93,47 @@ def _figure_text(name: str, value) -> str:
     return html.escape(str(value))
 
 
+def _columns(rows, skip) -> list:
+    """The summary's further figures as ``(title, name, parts)``: ``x_median``,
+    ``x_min``, ``x_max`` become one column ``x`` (median [min, max]); a ``diverged``
+    count only when some run diverged; the setting's index never."""
+    keys = [k for k in (rows[0] if rows else {}) if k not in skip and k != "setting"]
+    out, seen = [], set()
+    for k in keys:
+        base = k.rsplit("_", 1)[0] if k.endswith(("_median", "_min", "_max")) else None
+        if base and f"{base}_median" in keys:
+            if base not in seen:
+                seen.add(base)
+                parts = [f"{base}_{p}" for p in ("median", "min", "max") if f"{base}_{p}" in keys]
+                out.append((f"{base.replace('_', ' ')} <small>median [min, max]</small>", base, parts))
+        elif k == "diverged" and not any(r.get(k) for r in rows):
+            continue
+        else:
+            out.append((html.escape(k.replace("_", " ")), k, [k]))
+    return out
+
+
 def summary_table(result, extra=True) -> str:
     """The summary as a sortable table: the varied values, ``k/N``, the rate and its
-    95% interval, then (``extra``) every further figure of ``result.summary()``."""
+    95% interval, then (``extra``) the further figures of ``result.summary()``, each
+    ``x_median`` / ``x_min`` / ``x_max`` trio as one column."""
     from ..viz.sweep import value_text, view
 
     v = view(result)
     rows = list(result.summary())
-    more = [k for k in (rows[0] if rows and extra else {}) if k not in v.keys and k not in _RATE_COLUMNS]
-    head = [html.escape(k) for k in v.keys] + ["successes", "rate", "95% interval"] \
-        + [html.escape(k.replace("_", " ")) for k in more]
+    more = _columns(rows, set(v.keys) | set(_RATE_COLUMNS)) if extra else []
+    head = [html.escape(k) for k in v.keys] + ["successes", "rate", "95% interval"] + [t for t, _, _ in more]
     body = []
     for row, s in zip(rows, v.settings):
         cells = [(html.escape(value_text(k, s.values[k]).split("=")[-1]), s.values[k]) for k in v.keys]
         cells += [(f"{s.successes}/{s.n}", s.successes / max(s.n, 1)), (percent(s.rate), s.rate),
                   (f"{percent(s.low)} &ndash; {percent(s.high)}", s.low)]
-        cells += [(_figure_text(k, x), x if isinstance(x, (int, float)) else str(x))
-                  for x, k in ((row.get(k, ""), k) for k in more)]
+        for _, name, parts in more:
+            values = [row.get(p, "") for p in parts]
+            text = _figure_text(name, values[0])
+            if len(values) > 1:
+                text += " <small>[" + ", ".join(_figure_text(name, x) for x in values[1:]) + "]</small>"
+            cells.append((text, values[0] if isinstance(values[0], (int, float)) else str(values[0])))
         body.append(cells)
     return _sortable(body, head)
 
@@ -216,6 +240,10 @@ def findings(result) -> list[str]:
         name = d.name.split(" (")[0]
         also = "" if len(dims) == 1 else " averaged over the other settings"
         lead = f"{name} ({d.name.split(' (')[1][:-1]})" if " (" in d.name else name
+        if mh - ml < 0.005:
+            out.append(f"{lead[0].upper() + lead[1:]} makes no difference to the success rate{also} "
+                       f"({_pc(mh)} for each value).")
+            continue
         out.append(f"{'Changing ' + lead if k == 0 else 'By comparison ' + lead} moves "
                    f"the success rate{also} from {_pc(ml)} ({name}={d.text(xl)}) to "
                    f"{_pc(mh)} ({name}={d.text(xh)})"

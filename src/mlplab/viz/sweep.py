@@ -223,6 +223,15 @@ def _levels(dim: _Dim, settings) -> list:
         return seen
 
 
+def _xlabels(ax, labels):
+    """One tick label per setting: upright when short and few, slanted when long,
+    vertical when many."""
+    many, long = len(labels) > 10, max(map(len, labels), default=0) > 5
+    ax.set_xticks(range(len(labels)), labels, rotation=90 if many else (30 if long else 0),
+                  ha="right" if long and not many else "center", rotation_mode="anchor" if long and
+                  not many else "default", fontsize=8 if many else 9)
+
+
 def _ink(rgba) -> str:
     """Black or white text, whichever reads on a cell of colour ``rgba``."""
     r, g, b = rgba[:3]
@@ -385,12 +394,14 @@ def success_rates(result, ax=None, title=None):
     rate = np.array([s.rate for s in v.settings])
     low = np.array([s.low for s in v.settings])
     high = np.array([s.high for s in v.settings])
-    ax.errorbar(x, rate, yerr=[rate - low, high - rate], fmt="o", color="#333333", ms=6,
+    # rounding may leave a bound a hair inside the rate (k = 0 or k = n)
+    yerr = np.clip([rate - low, high - rate], 0, None)
+    ax.errorbar(x, rate, yerr=yerr, fmt="o", color="#333333", ms=6,
                 capsize=4, lw=1.4, label="success rate, 95% interval")
     for i, s in enumerate(v.settings):
         ax.annotate(f"{s.successes}/{s.n}", (i, s.rate), xytext=(7, 0), textcoords="offset points",
                     va="center", fontsize=8, gid="count")
-    ax.set_xticks(x, [s.label for s in v.settings], rotation=90 if len(x) > 10 else 0)
+    _xlabels(ax, [s.label for s in v.settings])
     ax.set_xlim(-0.6, len(x) - 0.2)
     ax.set_ylim(-0.03, 1.03)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -485,8 +496,7 @@ def _strips(ax, v, settings, first, metric, kind, rng, bottom):
     if v.rule.metric == metric:
         ax.axhline(v.rule.threshold, color="#444444", ls="--", lw=1, zorder=2, gid="threshold",
                    label=f"success: {v.rule.describe()}")
-    ax.set_xticks(x, [s.label for s in settings], rotation=90 if len(x) > 10 else 0,
-                  fontsize=8 if len(x) > 10 else 9)
+    _xlabels(ax, [s.label for s in settings])
     ax.set_xlim(-0.6, len(x) - 0.4)
     if metric.endswith("accuracy"):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -606,7 +616,7 @@ def sweep_alive(result, ax=None, fig=None, title=None, cmap=CMAP):
         def lines(s, j):
             counts, w = _alive(v, s, j)
             if not counts.size:
-                return "no runs yet", ""
+                return ("no ReLU" if s.runs else "no runs yet"), ""
             dead = int((counts == 0).sum())
             return f"{counts.mean():.1f}/{w}", (f"dead {dead}/{counts.size}" if dead else "")
 
@@ -639,6 +649,9 @@ def sweep_alive(result, ax=None, fig=None, title=None, cmap=CMAP):
     top = 1.0 if known else max(max(r.get("alive") or [0]) for s in settings for r in s.runs)
     dead_any = False
     for i, s in enumerate(settings):
+        if not any(r.get("alive") for r in s.runs):
+            ax.text(x[i], 0.02 * top, "no ReLU" if s.runs else "no runs", ha="center", va="bottom",
+                    fontsize=7, color="#777777", rotation=90, gid="no counts")
         dead = sum(1 for r in s.runs if r.get("alive") and min(r["alive"]) == 0)
         if dead:
             dead_any = True
@@ -646,14 +659,14 @@ def sweep_alive(result, ax=None, fig=None, title=None, cmap=CMAP):
                     color=BAD, rotation=90 if len(x) > 10 else 0, gid="dead")
     ax.set_ylim(0, top * (1.2 if dead_any else 1.05))
     if known:
+        ax.set_yticks(np.linspace(0, 1, 6))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("alive units, mean over seeds" + ("" if known else " (count)"))
-    ax.set_xticks(x, [s.label for s in settings], rotation=90 if len(x) > 10 else 0,
-                  fontsize=8 if len(x) > 10 else 9)
+    _xlabels(ax, [s.label for s in settings])
     ax.set_xlim(-0.6, len(x) - 0.4)
     ax.set_xlabel(", ".join(v.keys))
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right", ncols=depth)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "alive ReLU units at the last epoch, per layer"
-                 + (" (red: seeds with a whole layer dead)" if dead_any else ""), fontsize=10)
+                 + ("\nin red: seeds that ended with a whole layer dead" if dead_any else ""), fontsize=10)
     return fig
