@@ -39,12 +39,13 @@ def sweep_grid():
     from mlplab.viz.sweep import success_heatmap
 
     vary = {"layers": [(a, b) for a in range(2, 9) for b in range(2, 9)]}
-    fixed = dict(epochs=300, optimizer="adam", lr=0.05, init="torch", test_size=0.0, val_split=0.0)
+    fixed = dict(epochs=300, optimizer="adam", lr=0.05, init="torch", test_size=0.0, val_split=0.0,
+                 batch_size=300)  # disc_ring's 300 points: full batch
     if callable(getattr(lab, "sweep", None)):
-        result = lab.sweep("disc_ring", vary=vary, seeds=range(20), batch_size=None, **fixed)
+        result = lab.sweep("disc_ring", vary=vary, seeds=range(20), **fixed)
     else:  # before lab.sweep: the same runs, one lab.group.train_group per setting
         from tests.lab._sweeps import sweep
-        result = sweep(vary, seeds=range(20), batch_size=300, **fixed)
+        result = sweep(vary, seeds=range(20), **fixed)
     success_heatmap(result).savefig(OUT / "sweep-grid.png", dpi=100)
 
 
