@@ -271,3 +271,32 @@ def test_bad_input_is_named():
     with pytest.raises(ValueError, match="a run of setting \\{'layers': \\(4, 4\\)\\} that "
                                          "result.summary\\(\\) does not list"):
         vs.success_heatmap(orphan)
+
+
+def test_a_result_shaped_like_lab_sweeps_own():
+    """``varied`` instead of ``vary``, a spec object with ``to_dict()`` (vary as pairs,
+    fixed layers), summary rows with ``setting`` and ``diverged``: read the same."""
+    base = one_key()
+
+    class Spec:
+        vary = {"lr": [0.001, 0.05, 0.2]}
+
+        def to_dict(self):
+            return {"dataset": "disc_ring", "vary": [["lr", [0.001, 0.05, 0.2]]],
+                    "fixed": {"layers": [4, 4]}, "seeds": [0, 1, 2, 3, 4], "success": None}
+
+    class Shaped:
+        runs = [{**r, "setting": [0.001, 0.05, 0.2].index(r["lr"])} for r in base.runs]
+        varied = ["lr"]
+        spec = Spec()
+        success = "train_accuracy > 0.95"
+
+        def summary(self):
+            return [{**row, "setting": i, "diverged": 0} for i, row in enumerate(base.summary())]
+
+    v = vs.view(Shaped())
+    assert v.keys == ["lr"] and [s.label for s in v.settings] == ["lr=0.001", "lr=0.05", "lr=0.2"]
+    assert v.widths(v.settings[0]) == [4, 4]
+    Spec.vary = None
+    Shaped.varied = None
+    assert vs.view(Shaped()).keys == ["lr"]          # from spec.to_dict()["vary"] pairs
