@@ -33,6 +33,22 @@ def seeds_grid():
     viz.decision_boundary(net, X, y).savefig(OUT / "twenty-seeds.png", dpi=70)
 
 
+def sweep_grid():
+    """Lesson A's grid: n1, n2 in 2..8, 20 seeds each, 300 full-batch epochs of Adam 0.05."""
+    from mlplab import lab
+    from mlplab.viz.sweep import success_heatmap
+
+    vary = {"layers": [(a, b) for a in range(2, 9) for b in range(2, 9)]}
+    fixed = dict(epochs=300, optimizer="adam", lr=0.05, init="torch", test_size=0.0, val_split=0.0,
+                 batch_size=300)  # disc_ring's 300 points: full batch
+    if callable(getattr(lab, "sweep", None)):
+        result = lab.sweep("disc_ring", vary=vary, seeds=range(20), **fixed)
+    else:  # before lab.sweep: the same runs, one lab.group.train_group per setting
+        from tests.lab._sweeps import sweep
+        result = sweep(vary, seeds=range(20), **fixed)
+    success_heatmap(result).savefig(OUT / "sweep-grid.png", dpi=100)
+
+
 def mnist_predictions():
     X, y = load_mnist("train")
     Xt, yt = load_mnist("test")
@@ -70,6 +86,7 @@ if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     animation_frame()
     seeds_grid()
+    sweep_grid()
     mnist_predictions()
     linear_regions()
     trace_frame()
