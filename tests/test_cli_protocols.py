@@ -175,3 +175,11 @@ def test_dataset_parameter_refused_for_a_table(capsys):
     assert code == 2
     assert err.strip().endswith("dataset 'iris' has no parameter 'n_samples' (its parameters: none); "
                                 "received n_samples=50")
+
+
+def test_batch_size_full_is_one_step_per_epoch(capsys):
+    code, out, err = _run(capsys, "train", "xor", "--layers", "4", "--batch-size", "full",
+                          "--epochs", "3")
+    assert code == 0 and err.splitlines()[0] == "mlplab train xor --layers 4 --batch-size full --epochs 3"
+    code, _, err = _run(capsys, "train", "xor", "--batch-size", "half")
+    assert code == 2 and "--batch-size: expected a positive integer, received 'half'" in err

@@ -78,16 +78,15 @@ def test_bad_spec_refused_before_anything_runs(tmp_path, capsys, vary, message):
     assert not db.exists()
 
 
-def test_report_without_the_report_module_refused_before_training(tmp_path, capsys):
-    import importlib.util
-
-    if importlib.util.find_spec("mlplab.lab.sweep_report") is not None:
-        pytest.skip("the sweep report is present")
+def test_report_is_written_and_a_bad_report_path_refused_before_training(tmp_path, capsys):
     db = tmp_path / "x.db"
     assert main(["sweep", "disc_ring", "--vary", "lr=0.1", *TINY, "--store", str(db),
-                 "--report", str(tmp_path / "r.html")]) == 2
-    assert "sweep reports need mlplab.lab.sweep_report" in capsys.readouterr().err
-    assert not db.exists()
+                 "--report", str(tmp_path / "no-such-folder" / "r.html")]) == 2
+    assert "no-such-folder" in capsys.readouterr().err and not db.exists()
+    assert main(["sweep", "disc_ring", "--vary", "layers=2x2,3x3", *TINY, "--store", str(db),
+                 "--report", str(tmp_path / "r.html")]) == 0
+    page = (tmp_path / "r.html").read_text()
+    assert "What this shows" in page and "3x3" in page.replace("×", "x")
 
 
 def test_runs_lists_the_sweeps_of_a_store(tmp_path, capsys):

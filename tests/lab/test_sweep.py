@@ -185,13 +185,9 @@ def test_arrays_as_dataset():
     assert min(run["train_accuracy"] for run in r.runs) > 0.8  # a linear boundary, easy
 
 
-def test_report_without_its_module_is_a_clear_error(small, tmp_path):
-    import importlib.util
-
-    if importlib.util.find_spec("mlplab.lab.sweep_report") is not None:
-        pytest.skip("the sweep report is present")
-    with pytest.raises(ValueError, match="sweep reports need mlplab.lab.sweep_report"):
-        small.report(tmp_path / "r.html")
+def test_report_is_written_from_the_result(small, tmp_path):
+    page = small.report(tmp_path / "r.html").read_text()
+    assert "Success rates" in page and all(f"{r['seed']}" in page for r in small.runs)
 
 
 # -- the store --------------------------------------------------------------------------------
@@ -254,3 +250,16 @@ def test_arrays_of_the_wrong_shape_refused():
         lab.sweep((np.zeros(5), np.zeros(5)), vary={"lr": [0.1]}, seeds=[0])
     with pytest.raises(ValueError, match="X must hold finite numbers; received NaN or inf"):
         lab.sweep((np.full((4, 2), np.nan), np.array([0, 1, 0, 1])), vary={"lr": [0.1]}, seeds=[0])
+
+
+def test_full_batch_is_none_and_the_result_shows_itself_in_jupyter():
+    from mlplab.lab.train import TrainConfig, run_training
+
+    result = lab.sweep("disc_ring", vary={"layers": ["4x4", "2x2"]}, seeds=range(2), epochs=15,
+                       lr=0.05, batch_size=None)
+    alone = run_training(TrainConfig(layers=(4, 4), epochs=15, lr=0.05, batch_size=None,
+                                     seeds=(1,), test_size=0.0, val_split=0.0))
+    run = next(r for r in result.runs if r["layers"] == (4, 4) and r["seed"] == 1)
+    assert run["train_loss"] == pytest.approx(float(alone.figures["train"]["loss"]), abs=1e-6)
+    html = result._repr_html_()
+    assert "<table" in html and html.count("<img") == 1 and "4x4" in html.replace("×", "x")

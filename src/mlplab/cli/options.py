@@ -147,3 +147,10 @@ def check_targets(save=None, report=None, animate=None, output=None):
     for path, what in targets:
         if path:
             check_target(path, create_parents=False, what=what)
+
+
+def batch_size(text):
+    """``--batch-size``: a positive integer, or ``full`` (None: every training row in one step)."""
+    if text.strip().lower() == "full":
+        return None
+    return positive_int(text)

@@ -7,6 +7,7 @@ import sys
 
 from . import perceptron
 from .options import (
+    batch_size,
     check_targets,
     choice,
     fraction,
@@ -167,7 +168,8 @@ def add_options(p):
     p.add_argument("--optimizer", type=choice(optimizers.names, "optimizer"), default="adam",
                    help="default adam: " + ", ".join(optimizers.names()))
     p.add_argument("--lr", type=positive_float, default=1e-3, help="learning rate (default 1e-3)")
-    p.add_argument("--batch-size", type=positive_int, default=64, help="default 64")
+    p.add_argument("--batch-size", type=batch_size, default=64,
+                   help="samples per step (default 64); 'full' for every training row at once")
     p.add_argument("--epochs", type=positive_int, default=10, help="default 10")
     p.add_argument("--seed", type=nonnegative_int, default=0, help="default 0")
     group = p.add_mutually_exclusive_group()

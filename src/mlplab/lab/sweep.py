@@ -253,6 +253,12 @@ class SweepResult:
         """Write the sweep's HTML report (:mod:`mlplab.lab.sweep_report`); returns the path."""
         return report_writer()(self, path)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the summary table and the heatmap (:func:`~mlplab.lab.sweep_report.sweep_repr_html`)."""
+        from .sweep_report import sweep_repr_html
+
+        return sweep_repr_html(self)
+
     def table(self) -> str:
         """The summary as text: setting, k/N, rate [low, high], median accuracy."""
         from .sweep_table import format_summary
@@ -266,13 +272,7 @@ class SweepResult:
 
 
 def report_writer():
-    """``mlplab.lab.sweep_report.write_sweep_report``, or a clear error without it."""
-    try:
-        from .sweep_report import write_sweep_report
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.sweep_report":
-            raise
-        raise ValueError("sweep reports need mlplab.lab.sweep_report, which this version of "
-                         "mlplab lacks; the store keeps every run, so write the report later "
-                         "with lab.load(STORE).report(PATH)") from None
+    """``mlplab.lab.sweep_report.write_sweep_report`` (it needs matplotlib: the viz extra)."""
+    from .sweep_report import write_sweep_report
+
     return write_sweep_report

@@ -36,7 +36,7 @@ FLOATS = ("lr", "dropout", "l1", "l2", "clip_norm", "clip_value", "min_delta", "
 BOOLS = ("batchnorm",)
 NAMES = ("activation", "optimizer", "loss", "output", "init", "schedule", "scale", "task")
 #: options that may be None (the default that depends on the run)
-OPTIONAL = ("loss", "output", "clip_norm", "clip_value", "patience", "n_samples", "noise",
+OPTIONAL = ("batch_size", "loss", "output", "clip_norm", "clip_value", "patience", "n_samples", "noise",
             "data_seed", "val_split", "task")
 #: every key a sweep can fix or vary
 KEYS = ("layers", *INTS, *FLOATS, *BOOLS, *NAMES)

@@ -48,7 +48,7 @@ class TrainConfig:
     activation: str = "relu"           # or one per hidden layer: "relu,tanh"
     optimizer: str = "adam"
     lr: float = 1e-3
-    batch_size: int = 64
+    batch_size: int | None = 64      # None: full batch (every training row in one step)
     epochs: int = 10
     seeds: tuple[int, ...] = (0,)
     loss: str | None = None          # None: the loss that fits the output (see output_and_loss)
@@ -137,6 +137,8 @@ class TrainConfig:
                 parts += ["--seed", str(value[0])] if len(value) == 1 else [flag, seed_ranges(value)]
             elif isinstance(value, bool):
                 parts += [flag] if value else []
+            elif f.name == "batch_size" and value is None:
+                parts += [flag, "full"]
             else:
                 parts += [flag, shlex.quote(str(value))]
         return " ".join(parts)
