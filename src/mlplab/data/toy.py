@@ -171,6 +171,13 @@ def circles(n_samples: int = 200, noise: float | None = None, factor: float = 0.
     """
     n0, n1 = _two_class_counts(n_samples)
     factor = _validate.real("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
+    legacy = _legacy_seed(rng, seed)
+    if legacy is not None:
+        from sklearn.datasets import make_circles
+
+        noise = None if noise is None else _validate.nonnegative("noise", noise)
+        return _finish(*make_circles(n_samples, shuffle=shuffle, noise=noise, random_state=legacy,
+                                     factor=factor))
     rng = _validate.rng(_validate.seed("seed", seed))
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
     t1 = np.linspace(0, 2 * np.pi, n1, endpoint=False)

@@ -303,6 +303,27 @@ class Sequential:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner}\n])"
 
+    # ------------------------------------------------- bridges (mlplab.interop)
+    def to_torch(self, replica=None, training: bool = False):
+        """This network as a ``torch.nn.Sequential`` (see :func:`mlplab.interop.torch.to_torch`)."""
+        from ..interop.torch import to_torch
+        return to_torch(self, replica=replica, training=training)
+
+    def state_dict(self, replica=None) -> dict:
+        """PyTorch's ``state_dict`` of ``to_torch()``: NumPy arrays, weights ``(out, in)``."""
+        from ..interop.torch import state_dict
+        return state_dict(self, replica=replica)
+
+    def load_state_dict(self, state, replica=None) -> Sequential:
+        """Copy a PyTorch-layout state dict (NumPy arrays or torch tensors) into this network."""
+        from ..interop.torch import load_state_dict
+        return load_state_dict(self, state, replica=replica)
+
+    def to_onnx(self, path, replica=None):
+        """Write this network (inference mode) as an ONNX file (see :mod:`mlplab.interop.onnx`)."""
+        from ..interop.onnx import to_onnx
+        return to_onnx(self, path, replica=replica)
+
 
 def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, replicas=None,
         dtype="float32", bias=True, dropout=0.0, batchnorm=False, rng="numpy") -> Sequential:
