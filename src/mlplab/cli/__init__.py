@@ -9,11 +9,11 @@ import argparse
 import sys
 
 from .._version import __version__
-from . import info, models, playground, train
+from . import export, info, models, playground, train
 from .options import positive_int
 
 #: each entry registers one or more subcommands, in the order ``mlplab --help`` lists them
-COMMANDS = [info.add, train.add_demo, train.add, playground.add, models.add]
+COMMANDS = [info.add, train.add_demo, train.add, playground.add, models.add, export.add]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +79,8 @@ def main(argv=None) -> int:
         return 2
     except ImportError as exc:  # an optional extra is missing
         extra = {"matplotlib": "viz", "PIL": "viz", "fastapi": "playground", "uvicorn": "playground",
-                 "torch": "torch"}.get((exc.name or "").split(".")[0], "all")
+                 "torch": "torch", "onnx": "onnx", "onnxruntime": "onnx",
+                 }.get((exc.name or "").split(".")[0], "all")
         print(f"mlplab: error: {exc.name or exc} is not installed; "
               f"pip install 'mlplab[{extra}]'", file=sys.stderr)
         return 2

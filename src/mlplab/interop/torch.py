@@ -53,7 +53,7 @@ def replica_index(model: Sequential, replica, what: str) -> tuple:
     if replica is None:
         if reps:
             raise ValueError(f"{what} takes one network, and this model holds {int(np.prod(reps))} "
-                             f"replicas (shape {reps}); pick one with replica=k")
+                             f"replicas (shape {reps}); pick one with replica=k (mlplab export: --replica K)")
         return ()
     if not reps:
         raise ValueError(f"replica applies to replicated models; this one has none; "
@@ -170,36 +170,11 @@ def _slot(layer, field):
 
 
 # -------------------------------------------------------------------- modules
-_CUSTOM: dict = {}
-
-
 def custom_modules():
     """The two torch modules PyTorch lacks: ``Swish(beta)`` and ``TemperatureSoftmax(t)``."""
-    if _CUSTOM:
-        return _CUSTOM["Swish"], _CUSTOM["TemperatureSoftmax"]
-    nn = _torch().nn
+    _torch()
+    from ._torch_modules import Swish, TemperatureSoftmax
 
-    class Swish(nn.Module):
-        """x * sigmoid(beta x) (SiLU at beta 1)."""
-
-        def __init__(self, beta=1.0):
-            super().__init__()
-            self.beta = float(beta)
-
-        def forward(self, x):
-            return x * (self.beta * x).sigmoid()
-
-    class TemperatureSoftmax(nn.Module):
-        """softmax(x / temperature) over the last axis."""
-
-        def __init__(self, temperature=1.0):
-            super().__init__()
-            self.temperature = float(temperature)
-
-        def forward(self, x):
-            return (x / self.temperature).softmax(-1)
-
-    _CUSTOM.update(Swish=Swish, TemperatureSoftmax=TemperatureSoftmax)
     return Swish, TemperatureSoftmax
 
 
