@@ -9,11 +9,12 @@ import argparse
 import sys
 
 from .._version import __version__
-from . import export, info, models, playground, train
+from . import export, info, models, playground, train, verify
 from .options import positive_int
 
 #: each entry registers one or more subcommands, in the order ``mlplab --help`` lists them
-COMMANDS = [info.add, train.add_demo, train.add, playground.add, models.add, export.add]
+COMMANDS = [info.add, train.add_demo, train.add, playground.add, models.add, verify.add,
+            export.add]
 
 
 def build_parser() -> argparse.ArgumentParser:
