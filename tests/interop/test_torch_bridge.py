@@ -97,7 +97,7 @@ def test_dropout_is_identity_in_eval_and_kept_as_a_module():
 
 
 def test_state_dict_has_pytorch_keys_and_layout():
-    torch = torch_or_skip()
+    torch_or_skip()
     net = mlplab.mlp([3, 5, 2], batchnorm=True, seed=0)
     sd = net.state_dict()
     module_sd = net.to_torch().state_dict()

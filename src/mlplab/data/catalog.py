@@ -264,7 +264,8 @@ def load(name: str, *, scale: str | None = None, task: str | None = None, **opti
     n_samples, noise, data_seed, data_rng : optional
         Parameters of generated datasets (see ``Entry.options``); ``None`` is the
         dataset's own default. ``data_rng="legacy"`` (disc_ring, moons, circles) draws
-        what the lessons' NumPy / scikit-learn code draws for the seed. Refused, naming the dataset, where they do not apply.
+        what the lessons' NumPy / scikit-learn code draws for the seed. Refused, naming
+        the dataset, where they do not apply.
     scale : str, optional
         Refit the scaler of this kind on the training rows (default: the dataset's own).
     task : "classification" or "regression", optional

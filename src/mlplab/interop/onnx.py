@@ -20,7 +20,8 @@ in the model's dtype (float32 or float64). Layer by layer:
 
 Opset 17, so that older runtimes read the files too (GELU and Mish are composed from
 older operators; ELU, SELU and softplus too, since onnxruntime has no float64 kernels
-for them; a float64 graph computes Erf in float32, the only kernel it has). The file is written atomically: complete or absent. Needs the
+for them; a float64 graph computes Erf in float32, the only kernel it has). The
+file is written atomically: complete or absent. Needs the
 ``onnx`` package (the ``onnx`` extra).
 """
 

@@ -102,7 +102,8 @@ class TrainConfig:
                              f"received output={self.output!r}")
         init = spec.build(nn.initializers.registry, self.init, "init")
         if self.rng not in nn.sequential.DRAWS:
-            raise ValueError(f"rng must be one of {', '.join(nn.sequential.DRAWS)}; received rng={self.rng!r}")
+            raise ValueError(f"rng must be one of {', '.join(nn.sequential.DRAWS)}; "
+                             f"received rng={self.rng!r}")
         if self.rng == "torch" and init.name != "torch":
             raise ValueError(f"rng 'torch' draws nn.Linear's default initial weights, so it needs "
                              f"init 'torch'; received init={self.init!r}")

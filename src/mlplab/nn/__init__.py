@@ -36,7 +36,6 @@ from .serialization import load, save
 from .training import DivergenceError, fit
 
 
-
 def from_torch(module) -> Sequential:
     """An mlplab network from a ``torch.nn.Sequential`` (see :mod:`mlplab.interop.torch`)."""
     from ..interop.torch import from_torch as read
