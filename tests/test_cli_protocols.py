@@ -153,7 +153,7 @@ def test_counts_print_as_integers():
     (["--init", "normal:-1"], "argument --init: init 'normal:-1': std must be a finite number"),
     (["--init", "he_normal:2"], "argument --init: init 'he_normal' takes no parameters"),
     (["--noise", "0.1"], "mlplab: error: dataset 'disc_ring' has no parameter 'noise' (its parameters: "
-                         "n_samples, data_seed); received noise=0.1"),
+                         "n_samples, data_rng, data_seed); received noise=0.1"),
     (["--task", "regression"], "task applies to CSV files; dataset 'disc_ring' is classification"),
     (["--success", "train_acc > 0.9"], "argument --success: success measure must be one of accuracy, "
                                        "loss, rmse; received 'acc'"),

@@ -12,4 +12,13 @@ from .nn import History, Sequential, fit, gradcheck, load, mlp
 from .nn.blas_threads import set_threads, threads
 
 __all__ = ["__version__", "fit", "mlp", "Sequential", "History", "gradcheck", "load",
-           "set_threads", "threads"]
+           "set_threads", "threads", "verify"]
+
+
+def __getattr__(name):
+    # mlplab.verify (mlplab vs PyTorch, side by side) loads the lab only when asked for
+    if name == "verify":
+        from .lab.verify import verify
+
+        return verify
+    raise AttributeError(f"module 'mlplab' has no attribute {name!r}")

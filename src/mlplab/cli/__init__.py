@@ -9,12 +9,12 @@ import argparse
 import sys
 
 from .._version import __version__
-from . import explain, info, models, playground, runs, sweep, train
+from . import explain, export, info, models, playground, runs, sweep, train, verify
 from .options import positive_int
 
 #: each entry registers one or more subcommands, in the order ``mlplab --help`` lists them
-COMMANDS = [info.add, train.add_demo, train.add, sweep.add, runs.add, explain.add, playground.add,
-            models.add]
+COMMANDS = [info.add, train.add_demo, train.add, sweep.add, runs.add, verify.add, explain.add,
+            export.add, playground.add, models.add]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +80,8 @@ def main(argv=None) -> int:
         return 2
     except ImportError as exc:  # an optional extra is missing
         extra = {"matplotlib": "viz", "PIL": "viz", "fastapi": "playground", "uvicorn": "playground",
-                 "torch": "torch"}.get((exc.name or "").split(".")[0], "all")
+                 "torch": "torch", "onnx": "onnx", "onnxruntime": "onnx",
+                 }.get((exc.name or "").split(".")[0], "all")
         print(f"mlplab: error: {exc.name or exc} is not installed; "
               f"pip install 'mlplab[{extra}]'", file=sys.stderr)
         return 2

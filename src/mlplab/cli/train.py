@@ -79,7 +79,8 @@ def train_config(args):
         schedule=args.schedule, val_split=args.val_split, test_size=args.test_size,
         scale=args.scale, clip_value=args.clip_value, patience=args.patience,
         min_delta=args.min_delta, n_samples=args.n_samples, noise=args.noise,
-        data_seed=args.data_seed, task=args.task, success=args.success, output=args.output)
+        data_seed=args.data_seed, task=args.task, success=args.success, output=args.output,
+        rng=args.rng, data_rng=args.data_rng)
 
 
 def PrintSummary(stream):
@@ -213,6 +214,12 @@ def add_options(p):
                    help="generated datasets: noise (moons, circles, spirals, line; blobs: their std)")
     p.add_argument("--data-seed", type=nonnegative_int,
                    help="generated datasets: seed of the draw (default: each run's own seed)")
+    p.add_argument("--rng", choices=("numpy", "torch"), default="numpy",
+                   help="where the initial weights come from: torch = PyTorch's own draws for "
+                        "torch.manual_seed(seed), bit for bit, without PyTorch (needs --init torch)")
+    p.add_argument("--data-rng", choices=("numpy", "legacy"),
+                   help="generated datasets: legacy = the lessons' draws for the seed "
+                        "(np.random.seed for disc_ring; scikit-learn's make_moons/make_circles)")
     p.add_argument("--task", choices=TASKS,
                    help="CSV files: read the label column as classes or as regression targets "
                         "(default: integer labels with at most 20 values, at most half as many "

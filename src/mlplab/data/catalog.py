@@ -75,7 +75,7 @@ class Dataset:
 #: per-seed data stacked for replicas may take at most this many bytes (features)
 MAX_STACK_BYTES = 1 << 30
 #: the dataset parameters a command line can set (``--n-samples`` ...)
-DATA_OPTIONS = ("n_samples", "noise", "data_seed")
+DATA_OPTIONS = ("n_samples", "noise", "data_seed", "data_rng")
 
 
 @dataclass
@@ -259,14 +259,15 @@ def _is_number(text) -> bool:
 
 
 _N, _NOISE = {"n_samples": "n_samples"}, {"n_samples": "n_samples", "noise": "noise"}
+_LEGACY = {"data_rng": "rng"}  # rng="legacy": the lessons' own draws (see data.toy)
 
 ENTRIES = {e.name: e for e in [
     _toy("disc_ring", toy.disc_ring, ["disc", "ring"], "disc inside a ring (lesson A)",
-         (300, 2, 2), _N),
+         (300, 2, 2), {**_N, **_LEGACY}),
     _toy("moons", toy.moons, ["0", "1"], "two interleaving half circles, noise 0.2",
-         (500, 2, 2), _NOISE, n_samples=500, noise=0.2),
+         (500, 2, 2), {**_NOISE, **_LEGACY}, n_samples=500, noise=0.2),
     _toy("circles", toy.circles, ["outer", "inner"], "two concentric circles, noise 0.1",
-         (500, 2, 2), _NOISE, n_samples=500, noise=0.1, factor=0.5),
+         (500, 2, 2), {**_NOISE, **_LEGACY}, n_samples=500, noise=0.1, factor=0.5),
     _toy("spirals", toy.spirals, ["0", "1", "2"], "three spiral arms (lesson E)",
          (1000, 2, 3), _NOISE, success=False),
     _toy("blobs", toy.blobs, ["0", "1"], "two Gaussian blobs (noise: their std, 1)",
@@ -299,9 +300,11 @@ def load(name: str, *, scale: str | None = None, task: str | None = None, **opti
     test_size : float in [0, 1)
         Fraction held out for testing where the dataset has no fixed test split;
         0 keeps every row for training (the test set is then empty).
-    n_samples, noise, data_seed : optional
+    n_samples, noise, data_seed, data_rng : optional
         Parameters of generated datasets (see ``Entry.options``); ``None`` is the
-        dataset's own default. Refused, naming the dataset, where they do not apply.
+        dataset's own default. ``data_rng="legacy"`` (disc_ring, moons, circles) draws
+        what the lessons' NumPy / scikit-learn code draws for the seed. Refused, naming
+        the dataset, where they do not apply.
     scale : str, optional
         Refit the scaler of this kind on the training rows (default: the dataset's own).
     task : "classification" or "regression", optional

@@ -3,6 +3,13 @@
 Every generator takes ``seed`` (an int or a ``numpy.random.Generator``) and
 returns ``X`` as float32 ``(n_samples, n_features)`` and ``y`` as int64 class labels
 ``(n_samples,)`` (float32 targets for the regression line).
+
+``disc_ring``, ``moons`` and ``circles`` also take ``rng="legacy"``: the draws the
+lessons' own code makes, with an integer ``seed``. ``disc_ring`` then draws from
+``np.random.RandomState(seed)`` in lesson A's order (angles of class 0, radii of
+class 0, angles of class 1, radii of class 1), which is what ``np.random.seed(seed)``
+followed by ``np.random.uniform`` gives; ``moons`` and ``circles`` are scikit-learn's
+``make_moons`` / ``make_circles`` with ``random_state=seed`` (lesson D).
 """
 
 from __future__ import annotations
@@ -22,6 +29,22 @@ def _finish(X, y, rng=None, shuffle=False):
         order = rng.permutation(len(X))
         X, y = X[order], y[order]
     return X, y
+
+
+#: the random streams a generator may draw from
+RNGS = ("numpy", "legacy")
+
+
+def _legacy_seed(rng, seed):
+    """The integer seed of a ``rng="legacy"`` draw, or None for the usual generator."""
+    if rng not in RNGS:
+        raise ValueError(f"rng must be one of {', '.join(RNGS)}; received rng={rng!r}")
+    if rng == "numpy":
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise TypeError(f"rng='legacy' draws as np.random.seed(seed) does: seed must be an integer "
+                        f"from 0 to 2**32 - 1; received seed={seed!r}")
+    return int(seed)
 
 
 def _two_class_counts(n_samples):
@@ -81,13 +104,15 @@ def blobs(n_samples: int = 200, n_classes: int = 2, std: float = 1.0, radius: fl
 
 
 @registry.register("disc_ring", "circle", "disc_and_ring")
-def disc_ring(n_samples: int = 300, inner_radius: float = 0.5, ring=(0.7, 1.0), seed=None):
+def disc_ring(n_samples: int = 300, inner_radius: float = 0.5, ring=(0.7, 1.0), seed=None,
+              rng: str = "numpy"):
     """Class 0 in a disc, class 1 in a ring around it (lesson A's circle data).
 
     Angles are uniform in [0, 2 pi); radii are uniform in [0, inner_radius] for
     class 0 and in ``ring = (r_min, r_max)`` for class 1 (uniform in the radius, not
     in area, so the disc is denser at its centre). The first half of the rows is
-    class 0, the second half class 1 (150 + 150 by default).
+    class 0, the second half class 1 (150 + 150 by default). ``rng="legacy"`` draws
+    lesson A's points for ``np.random.seed(seed)`` (see the module docstring).
     """
     n0, n1 = _two_class_counts(n_samples)
     inner_radius = _validate.positive("inner_radius", inner_radius)
@@ -95,11 +120,13 @@ def disc_ring(n_samples: int = 300, inner_radius: float = 0.5, ring=(0.7, 1.0), 
     if not inner_radius <= r_min < r_max:
         raise ValueError("ring must be (r_min, r_max) with inner_radius <= r_min < r_max; "
                          f"received inner_radius={inner_radius}, ring={tuple(ring)}")
-    rng = _validate.rng(_validate.seed("seed", seed))
+    legacy = _legacy_seed(rng, seed)
+    draw = (np.random.RandomState(legacy) if legacy is not None
+            else _validate.rng(_validate.seed("seed", seed)))
 
     def polar(n, lo, hi):
-        theta = rng.uniform(0, 2 * np.pi, n)
-        r = rng.uniform(lo, hi, n)
+        theta = draw.uniform(0, 2 * np.pi, n)
+        r = draw.uniform(lo, hi, n)
         return np.column_stack([r * np.cos(theta), r * np.sin(theta)])
 
     X = np.vstack([polar(n0, 0.0, inner_radius), polar(n1, r_min, r_max)])
@@ -108,14 +135,22 @@ def disc_ring(n_samples: int = 300, inner_radius: float = 0.5, ring=(0.7, 1.0), 
 
 
 @registry.register("moons")
-def moons(n_samples: int = 200, noise: float | None = None, seed=None, shuffle: bool = True):
+def moons(n_samples: int = 200, noise: float | None = None, seed=None, shuffle: bool = True,
+          rng: str = "numpy"):
     """Two interleaving half circles (as ``sklearn.datasets.make_moons``).
 
     Class 0 lies on the upper half of the unit circle, class 1 on the lower half of
     a unit circle centred at (1, 0.5); ``noise`` is the standard deviation of the
-    Gaussian noise added to every coordinate.
+    Gaussian noise added to every coordinate. ``rng="legacy"``: scikit-learn's
+    ``make_moons(..., random_state=seed)`` itself (lesson D's data).
     """
     n0, n1 = _two_class_counts(n_samples)
+    legacy = _legacy_seed(rng, seed)
+    if legacy is not None:
+        from sklearn.datasets import make_moons
+
+        noise = None if noise is None else _validate.nonnegative("noise", noise)
+        return _finish(*make_moons(n_samples, shuffle=shuffle, noise=noise, random_state=legacy))
     rng = _validate.rng(_validate.seed("seed", seed))
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
     X = np.vstack([np.column_stack([np.cos(t0), np.sin(t0)]),
@@ -128,7 +163,7 @@ def moons(n_samples: int = 200, noise: float | None = None, seed=None, shuffle: 
 
 @registry.register("circles")
 def circles(n_samples: int = 200, noise: float | None = None, factor: float = 0.8, seed=None,
-            shuffle: bool = True):
+            shuffle: bool = True, rng: str = "numpy"):
     """A large circle (class 0) around a smaller one (class 1) (as ``make_circles``).
 
     The outer circle has radius 1 and the inner ``factor`` (0 < factor < 1); points
@@ -136,6 +171,13 @@ def circles(n_samples: int = 200, noise: float | None = None, factor: float = 0.
     """
     n0, n1 = _two_class_counts(n_samples)
     factor = _validate.real("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
+    legacy = _legacy_seed(rng, seed)
+    if legacy is not None:
+        from sklearn.datasets import make_circles
+
+        noise = None if noise is None else _validate.nonnegative("noise", noise)
+        return _finish(*make_circles(n_samples, shuffle=shuffle, noise=noise, random_state=legacy,
+                                     factor=factor))
     rng = _validate.rng(_validate.seed("seed", seed))
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
     t1 = np.linspace(0, 2 * np.pi, n1, endpoint=False)

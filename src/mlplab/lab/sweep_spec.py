@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, field
 
 from .. import nn
-from ..data import catalog, tables
+from ..data import catalog, tables, toy
 from ..nn import success as rules
 from . import spec as registry_spec
 from .train import MAX_SEEDS, OUTPUTS, SCALES, TrainConfig, first_repeat
@@ -34,10 +34,11 @@ INTS = ("epochs", "batch_size", "patience", "n_samples", "data_seed")
 FLOATS = ("lr", "dropout", "l1", "l2", "clip_norm", "clip_value", "min_delta", "noise",
           "test_size", "val_split")
 BOOLS = ("batchnorm",)
-NAMES = ("activation", "optimizer", "loss", "output", "init", "schedule", "scale", "task")
+NAMES = ("activation", "optimizer", "loss", "output", "init", "schedule", "scale", "task", "rng",
+         "data_rng")
 #: options that may be None (the default that depends on the run)
 OPTIONAL = ("batch_size", "loss", "output", "clip_norm", "clip_value", "patience", "n_samples", "noise",
-            "data_seed", "val_split", "task")
+            "data_seed", "val_split", "task", "data_rng")
 #: every key a sweep can fix or vary
 KEYS = ("layers", *INTS, *FLOATS, *BOOLS, *NAMES)
 _NUMBER_RULES = {
@@ -57,7 +58,8 @@ _STRICT = ("lr", "clip_norm", "clip_value")  # > 0, not >= 0
 def _choices(key):
     return {"activation": nn.activations.names, "optimizer": nn.optimizers.names,
             "loss": nn.losses.names, "output": lambda: list(OUTPUTS),
-            "scale": lambda: list(SCALES), "task": lambda: list(tables.TASKS)}.get(key)
+            "scale": lambda: list(SCALES), "task": lambda: list(tables.TASKS),
+            "rng": lambda: list(nn.sequential.DRAWS), "data_rng": lambda: list(toy.RNGS)}.get(key)
 
 
 def check_value(key: str, value, where: str):

@@ -71,6 +71,8 @@ class TrainConfig:
     data_seed: int | None = None     # generated datasets: seed of the draw (default: each run's seed)
     task: str | None = None          # CSV files: classification | regression (None: inferred)
     success: str | None = None       # rule text; None: the default rule (nn.success.DEFAULT)
+    rng: str = "numpy"               # initial weights: numpy, or torch (PyTorch's draws; init torch)
+    data_rng: str | None = None      # generated datasets: legacy = the lessons' np.random draws
 
     def __post_init__(self):
         self.layers = tuple(int(n) for n in self.layers)
@@ -98,7 +100,13 @@ class TrainConfig:
         if self.output is not None and self.output not in OUTPUTS:
             raise ValueError(f"output must be one of {', '.join(OUTPUTS)} (or None for linear); "
                              f"received output={self.output!r}")
-        spec.build(nn.initializers.registry, self.init, "init")
+        init = spec.build(nn.initializers.registry, self.init, "init")
+        if self.rng not in nn.sequential.DRAWS:
+            raise ValueError(f"rng must be one of {', '.join(nn.sequential.DRAWS)}; "
+                             f"received rng={self.rng!r}")
+        if self.rng == "torch" and init.name != "torch":
+            raise ValueError(f"rng 'torch' draws nn.Linear's default initial weights, so it needs "
+                             f"init 'torch'; received init={self.init!r}")
         if self.scale not in SCALES:
             raise ValueError(f"scale must be one of {', '.join(SCALES)}; received scale={self.scale!r}")
         if not 0 <= self.test_size < 1:
@@ -246,7 +254,7 @@ def build_model(config: TrainConfig, n_inputs: int, n_outputs: int) -> nn.Sequen
                   output=None if config.output in (None, "linear") else config.output,
                   init=spec.build(nn.initializers.registry, config.init, "init"),
                   seed=seeds if len(seeds) > 1 else seeds[0],
-                  dropout=config.dropout, batchnorm=config.batchnorm)
+                  dropout=config.dropout, batchnorm=config.batchnorm, rng=config.rng)
 
 
 def load_data(config: TrainConfig, **options) -> catalog.Dataset:

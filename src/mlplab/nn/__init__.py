@@ -35,6 +35,14 @@ from .sequential import Sequential, mlp
 from .serialization import load, save
 from .training import DivergenceError, fit
 
+
+def from_torch(module) -> Sequential:
+    """An mlplab network from a ``torch.nn.Sequential`` (see :mod:`mlplab.interop.torch`)."""
+    from ..interop.torch import from_torch as read
+
+    return read(module)
+
+
 __all__ = [
     "activations", "initializers", "losses", "metrics", "optimizers", "schedules", "training",
     "Activation", "ReLU", "LeakyReLU", "ELU", "SELU", "Sigmoid", "Tanh", "Softplus", "Swish",
@@ -42,5 +50,5 @@ __all__ = [
     "Layer", "layer_from_config", "Sequential", "mlp", "fit", "History", "DivergenceError",
     "Callback", "EarlyStopping", "LRScheduler", "ProgressBar", "Run",
     "SGD", "Adagrad", "Adam", "AdamW", "RMSprop", "Perceptron", "gradcheck", "GradcheckResult",
-    "save", "load", "NeuronStats", "GradientStats",
+    "save", "load", "NeuronStats", "GradientStats", "from_torch",
 ]

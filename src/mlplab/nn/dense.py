@@ -7,6 +7,7 @@ import numpy as np
 from . import _validate, initializers
 from ._ops import ones_row
 from .layer import Layer, reduce_to_shape, register, replica_shape
+from .torch_draws import TorchGenerator
 
 
 @register
@@ -54,7 +55,9 @@ class Dense(Layer):
         self.dtype = _validate.float_dtype("dtype", dtype)
         rngs = replica_rngs(seed, replicas)
         weights = [self.init((self.fan_in, self.fan_out), r, self.dtype) for r in rngs]
-        biases = [self.init.bias(self.fan_in, self.fan_out, r, self.dtype) for r in rngs]
+        # PyTorch draws no bias for nn.Linear(bias=False): neither does its emulation
+        biases = [self.init.bias(self.fan_in, self.fan_out, r, self.dtype) for r in rngs
+                  if self.bias or not isinstance(r, TorchGenerator)]
         shape = replica_shape(replicas) or ((len(rngs),) if isinstance(seed, (list, tuple)) else ())
         self.params["W"] = _stack(weights, shape)
         if self.bias:
@@ -107,6 +110,10 @@ def replica_rngs(seed, replicas) -> list[np.random.Generator]:
     """
     shape = replica_shape(replicas)
     count = int(np.prod(shape)) if shape else 1
+    if isinstance(seed, TorchGenerator):
+        return [seed]
+    if isinstance(seed, (list, tuple)) and seed and all(isinstance(s, TorchGenerator) for s in seed):
+        return list(seed)  # mlp(rng="torch"): one PyTorch stream per replica
     if isinstance(seed, (list, tuple)):
         seeds = [_validate.seed("seed", s) for s in seed]
         if shape and len(seeds) != count:

@@ -19,7 +19,9 @@ same numbers up to rounding. The weight is always drawn before the bias.
 | torch            | U(+-1 / sqrt(fan_in))                    | U(+-1 / sqrt(fan_in))|
 
 ``torch`` is what ``torch.nn.Linear`` does by default (Kaiming-uniform with
-``a = sqrt(5)``, which works out to the bound ``1 / sqrt(fan_in)``). The normal
+``a = sqrt(5)``, which works out to the bound ``1 / sqrt(fan_in)``). Given a
+:class:`~mlplab.nn.torch_draws.TorchGenerator` instead of a NumPy generator (what
+``mlp(..., init="torch", rng="torch")`` does), it makes PyTorch's own draws, bit for bit. The normal
 initializers are plain (untruncated) normals, as in ``torch.nn.init``.
 
 >>> import numpy as np
@@ -36,6 +38,7 @@ import numpy as np
 
 from . import _validate
 from ._registry import Configurable, Registry
+from .torch_draws import TorchGenerator
 
 
 class Initializer(Configurable):
@@ -148,7 +151,15 @@ class Torch(Initializer):
     def scale(self, fan_in, fan_out):
         return 1.0 / math.sqrt(fan_in)
 
+    def __call__(self, shape, rng, dtype="float32"):
+        if isinstance(rng, TorchGenerator):  # PyTorch's own draws: (out, in), transposed
+            return rng.linear(*shape, dtype, bias=False)[0].T.copy()
+        return super().__call__(shape, rng, dtype)
+
     def bias(self, fan_in, fan_out, rng, dtype="float32"):
+        if isinstance(rng, TorchGenerator):
+            bound = 1 / math.sqrt(fan_in)
+            return rng.uniform((1, fan_out), -bound, bound, dtype)
         return self._draw((1, fan_out), 1.0 / math.sqrt(fan_in), rng).astype(dtype)
 
 

@@ -267,6 +267,8 @@ class Sequential:
                   "layers": [layer.config() for layer in self.layers]}
         if self.seeds is not None:
             config["seeds"] = list(self.seeds)
+            if getattr(self, "draws", "numpy") != "numpy":
+                config["rng"] = self.draws
         return config
 
     @classmethod
@@ -281,9 +283,10 @@ class Sequential:
         seeds = config.get("seeds")
         if seeds is None:
             return cls([layer_from_config(c) for c in config["layers"]])
-        layers = _seeded_layers(config["layers"], seeds)
+        layers = _seeded_layers(config["layers"], seeds, config.get("rng", "numpy"))
         net = cls(layers)
         net.seeds = seeds
+        net.draws = config.get("rng", "numpy")
         return net
 
     def save(self, path, meta: dict | None = None):
@@ -319,9 +322,30 @@ class Sequential:
 
         return summary(self, format)
 
+    # ------------------------------------------------- bridges (mlplab.interop)
+    def to_torch(self, replica=None, training: bool = False):
+        """This network as a ``torch.nn.Sequential`` (see :func:`mlplab.interop.torch.to_torch`)."""
+        from ..interop.torch import to_torch
+        return to_torch(self, replica=replica, training=training)
+
+    def state_dict(self, replica=None) -> dict:
+        """PyTorch's ``state_dict`` of ``to_torch()``: NumPy arrays, weights ``(out, in)``."""
+        from ..interop.torch import state_dict
+        return state_dict(self, replica=replica)
+
+    def load_state_dict(self, state, replica=None) -> Sequential:
+        """Copy a PyTorch-layout state dict (NumPy arrays or torch tensors) into this network."""
+        from ..interop.torch import load_state_dict
+        return load_state_dict(self, state, replica=replica)
+
+    def to_onnx(self, path, replica=None):
+        """Write this network (inference mode) as an ONNX file (see :mod:`mlplab.interop.onnx`)."""
+        from ..interop.onnx import to_onnx
+        return to_onnx(self, path, replica=replica)
+
 
 def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, replicas=None,
-        dtype="float32", bias=True, dropout=0.0, batchnorm=False) -> Sequential:
+        dtype="float32", bias=True, dropout=0.0, batchnorm=False, rng="numpy") -> Sequential:
     """A multi-layer perceptron ``sizes[0] -> sizes[1] -> ... -> sizes[-1]``.
 
     Each hidden layer is ``Dense -> [BatchNorm] -> activation -> [Dropout]``; the
@@ -349,6 +373,11 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
     batchnorm : bool
         Batch normalisation after each hidden Dense (which then has no bias: the
         batch norm's ``beta`` takes its place).
+    rng : "numpy" or "torch"
+        Where the initial weights come from. ``"torch"`` (with ``init="torch"`` and
+        integer seeds) gives, bit for bit, the weights ``torch.manual_seed(seed)``
+        followed by ``nn.Linear`` layers built in order gives, for each replica's seed
+        (:mod:`mlplab.nn.torch_draws`); PyTorch itself is not needed.
 
     >>> net = mlp([2, 4, 4, 2], seed=[0, 1, 2])
     >>> net.layers[0].params["W"].shape
@@ -368,7 +397,7 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
     if isinstance(seed, (list, tuple)) and replicas is None:
         replicas = len(seed)
     reps = replica_shape(replicas)
-    rngs = replica_rngs(seed, replicas)
+    rngs = _weight_streams(rng, init, seed, reps) or replica_rngs(seed, replicas)
     layer_seed = rngs if reps else rngs[0]
     layers: list[Layer] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -386,7 +415,32 @@ def mlp(sizes, activation="relu", output=None, init="he_normal", seed=None, repl
             layers.append(layer_for(output))
     net = Sequential(layers)
     net.seeds = _seed_tuple(seed, reps)
+    net.draws = rng
     return net
+
+
+DRAWS = ("numpy", "torch")
+
+
+def _weight_streams(rng, init, seed, reps):
+    """For ``rng="torch"``: one emulated PyTorch generator per replica seed (None for
+    ``"numpy"``), after checking that the initializer and seeds allow it."""
+    if rng not in DRAWS:
+        raise ValueError(f"rng must be one of {', '.join(DRAWS)}; received rng={rng!r}")
+    if rng == "numpy":
+        return None
+    from . import initializers
+    from .torch_draws import TorchGenerator
+
+    name = initializers.get(init).name
+    if name != "torch":
+        raise ValueError(f"rng='torch' draws what nn.Linear's default initialisation draws, so it "
+                         f"needs init='torch'; received init={name!r}")
+    seeds = _seed_tuple(seed, reps)
+    if seeds is None:
+        raise TypeError(f"rng='torch' needs integer seeds (as torch.manual_seed takes); "
+                        f"received seed={seed!r}")
+    return [TorchGenerator(s) for s in seeds]
 
 
 def _seed_tuple(seed, reps):
@@ -401,7 +455,7 @@ def _seed_tuple(seed, reps):
     return tuple(int(seed) + r for r in range(count))
 
 
-def _seeded_layers(configs, seeds):
+def _seeded_layers(configs, seeds, draws="numpy"):
     """Layers from their configs, drawing weights and dropout masks as ``mlp`` does from
     ``seeds``: one generator per replica shared by the Dense layers in order, and
     dropout after hidden layer i seeded from (i, seed)."""
@@ -410,7 +464,12 @@ def _seeded_layers(configs, seeds):
     dense = [c for c in configs if isinstance(c, dict) and c.get("class") == "Dense"]
     replicas = dense[0].get("replicas") if dense else None
     seed = list(seeds) if replicas else (seeds[0] if len(seeds) == 1 else seeds)
-    rngs = replica_rngs(seed, replicas)
+    if draws == "torch":
+        from .torch_draws import TorchGenerator
+
+        rngs = [TorchGenerator(s) for s in seeds]
+    else:
+        rngs = replica_rngs(seed, replicas)
     layer_seed = rngs if replicas else rngs[0]
     layers, n_dense = [], 0
     for c in configs:
