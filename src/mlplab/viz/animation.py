@@ -1,9 +1,10 @@
 """The training animation: decision boundary beside the loss curve, one frame per
 recorded epoch, exported as GIF, MP4 (when ffmpeg exists) or an offline HTML player.
 
-The figure is built once; each frame swaps the field image's data and moves the
-curve's end, then the canvas is drawn and grabbed. No contourf is redrawn per
-frame (``benchmarks/animation.py`` compares this with the usual way).
+The figure is built once; each frame swaps the field image's data, replaces the
+boundary's 0.5 contour line (one ``contour`` call, not a filled ``contourf``) and
+moves the curve's end, then only those artists are redrawn and the canvas grabbed
+(``benchmarks/animation.py`` compares this with the usual way).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..nn.recorders import BoundaryRecorder
 from ._style import new_figure
-from .boundary import _legend, draw_points, field_image
+from .boundary import _legend, draw_boundary, draw_points, field_image
 from .player import player_html, standalone_page
 
 
@@ -139,20 +141,23 @@ class TrainingAnimation(FrameAnimation):
     def _build(self):
         fig = new_figure(*self.size, dpi=self.dpi)
         ax, cx = fig.subplots(1, 2, width_ratios=[1.0, 1.15])
-        self._im = ax.imshow(field_image(self.film[0]), extent=self.grid.extent, origin="lower",
-                             interpolation="nearest", aspect="auto", zorder=1)
+        self._im = ax.imshow(field_image(self.film[0], boundary=False), extent=self.grid.extent,
+                             origin="lower", interpolation="bilinear", aspect="auto", zorder=1)
+        self._contours = []
         draw_points(ax, self.X, self.y, size=12)
         if self.X_test is not None:
             draw_points(ax, self.X_test, self.y_test, test=True, size=12)
         _legend(ax, self.classes, self.X_test is not None)
         ax.set_xlim(self.grid.x0, self.grid.x1)
         ax.set_ylim(self.grid.y0, self.grid.y1)
-        self._title = ax.set_title("")
+        # the longest title a frame can have, so the layout keeps room for it
+        self._title = ax.set_title("epoch 00000   loss 0.0000   accuracy 100.0%", fontsize=9)
         epochs = np.arange(1, len(self.loss) + 1)
         cx.plot(epochs, self.loss, color="0.85", lw=1.5)
         (self._line,) = cx.plot([], [], color="#333", lw=2, label="loss")
         (self._dot,) = cx.plot([], [], "o", color="#333")
         cx.set_xlim(0, max(len(self.loss), 1))
+        cx.xaxis.set_major_locator(MaxNLocator(integer=True))
         top = float(np.nanmax(self.loss[np.isfinite(self.loss)])) if np.isfinite(self.loss).any() else 1
         cx.set_ylim(0, top * 1.05)
         cx.set_xlabel("epoch")
@@ -163,8 +168,10 @@ class TrainingAnimation(FrameAnimation):
             ax2.plot(epochs, self.accuracy, color="#b9d7f0", lw=1.2)
             (self._acc,) = ax2.plot([], [], color="#1f77b4", lw=1.6, label="accuracy")
             ax2.set_ylim(0, 1.02)
+            ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax2.set_ylabel("accuracy", color="#1f77b4")
-            cx.legend(handles=[self._line, self._acc], loc="center right", fontsize=8)
+            cx.legend(handles=[self._line, self._acc], loc="lower center", ncols=2, fontsize=8,
+                      bbox_to_anchor=(0.5, 1.0), frameon=False)
         else:
             self._acc = None
         if self.title:
@@ -181,10 +188,11 @@ class TrainingAnimation(FrameAnimation):
         fig = self._build()
         canvas = fig.canvas
         ax = self._im.axes
-        moving = [self._im, *ax.collections, ax.get_legend(), self._line, self._dot, self._title]
+        points = list(ax.collections)
+        moving = [self._line, self._dot, self._title]
         if self._acc is not None:
             moving.append(self._acc)
-        for artist in moving:
+        for artist in [self._im, *points, *moving]:
             artist.set_animated(True)
         canvas.draw()
         fig.set_layout_engine("none")  # the layout is fixed now; keep it from re-running
@@ -192,12 +200,18 @@ class TrainingAnimation(FrameAnimation):
         for proba, done in zip(self.film, self.epochs):
             self._update(proba, done)
             canvas.restore_region(background)
-            for artist in moving:
+            # field, then its boundary line, then the points on top of both
+            for artist in [self._im, *self._contours, *points, *moving]:
                 fig.draw_artist(artist)
             yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
     def _update(self, proba, done):
-        self._im.set_data(field_image(proba))
+        self._im.set_data(field_image(proba, boundary=False))
+        for old in self._contours:
+            old.remove()
+        self._contours = draw_boundary(self._im.axes, proba, self.grid)
+        for c in self._contours:
+            c.set_animated(True)
         x = np.arange(1, done + 1)
         self._line.set_data(x, self.loss[:done])
         self._dot.set_data(x[-1:], self.loss[done - 1:done])
