@@ -9,6 +9,7 @@ callbacks in ``mlplab.nn.recorders``.
 from .animation import FrameAnimation, TrainingAnimation
 from .boundary import decision_boundary, field_image
 from .curves import training_curves
+from .dataset import dataset
 from .functions import activation_functions, bce_vs_mse, regression_losses
 from .images import confusion_heatmap, image_grid, prediction_grid
 from .network import NetworkAnimation, network_graph
@@ -17,7 +18,7 @@ from .representations import hidden_representations, warped_grid
 from .surfaces import PathsAnimation, optimizer_paths, plot_paths
 
 __all__ = ["FrameAnimation", "TrainingAnimation", "decision_boundary", "field_image",
-           "training_curves", "activation_functions", "bce_vs_mse", "regression_losses",
+           "training_curves", "dataset", "activation_functions", "bce_vs_mse", "regression_losses",
            "confusion_heatmap", "image_grid", "prediction_grid", "NetworkAnimation",
            "network_graph", "alive_neurons", "gradient_norms", "saturation",
            "hidden_representations", "warped_grid", "PathsAnimation", "optimizer_paths",

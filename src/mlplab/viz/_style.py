@@ -50,3 +50,45 @@ def rgb_array(fig: Figure) -> np.ndarray:
     """The figure's pixels after drawing: ``(height, width, 3)`` uint8."""
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+def _root(fig):
+    """The top-level Figure of a Figure, SubFigure or Axes."""
+    get = getattr(fig, "get_figure", None)
+    if get is not None:
+        try:
+            top = get(root=True)
+        except TypeError:  # an older matplotlib
+            top = get()
+        if top is not None:
+            return top
+    return fig
+
+
+def on_axes(ax, width: float, height: float, dpi: int = 100):
+    """``(figure, axes)`` to draw one panel: the caller's ``ax`` (and the Figure it
+    belongs to), or a new figure of ``width x height`` inches with one axes."""
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        fig = new_figure(width, height, dpi)
+        return fig, fig.add_subplot()
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (e.g. from fig.subplots()); received "
+                        f"{type(ax).__name__}")
+    return _root(ax), ax
+
+
+def on_figure(fig, width: float, height: float, dpi: int = 100):
+    """``(figure, container)`` to draw several panels: the caller's ``fig`` (a Figure, or
+    a SubFigure from ``fig.subfigures()`` to place this picture beside others), or a
+    new figure of ``width x height`` inches. Panels are added to the container."""
+    from matplotlib.figure import FigureBase
+
+    if fig is None:
+        fig = new_figure(width, height, dpi)
+        return fig, fig
+    if not isinstance(fig, FigureBase):
+        raise TypeError(f"fig must be a matplotlib Figure or SubFigure (e.g. from "
+                        f"fig.subfigures()); received {type(fig).__name__}")
+    return _root(fig), fig

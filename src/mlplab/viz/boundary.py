@@ -14,7 +14,7 @@ import numpy as np
 
 from ..nn.recorders import Grid
 from ._replicas import Outcomes
-from ._style import class_color, class_rgb, new_figure
+from ._style import class_color, class_rgb, on_axes, on_figure
 
 LINE_RGB = np.array([0.15, 0.15, 0.15])
 #: where the model gives no finite probability (a diverged replica)
@@ -147,7 +147,7 @@ def _own_figures(model, X, y, X_test, y_test, transform) -> dict:
 
 def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | None = None,
                       transform=None, classes=None, title=None, success=None, max_panels=20,
-                      seeds=None, history=None, figures=None):
+                      seeds=None, history=None, figures=None, ax=None, fig=None):
     """Figure of the decision boundary of ``model`` on 2-D data.
 
     ``model`` is a network (``predict_proba``: colours fade where it is unsure) or any
@@ -174,6 +174,12 @@ def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | Non
         are not finite is marked diverged even without it.
     transform : callable, optional
         Maps raw points to network inputs (the scaler it was trained with).
+    ax : Axes, optional
+        Where to draw one network's boundary (e.g. one cell of a 2x2 comparison).
+    fig : Figure or SubFigure, optional
+        Where to put the panels of a replicated model.
+
+    Returns the Figure drawn on.
     """
     X = np.asarray(X)
     grid = grid or Grid.around(X if X_test is None else np.vstack([X, X_test]))
@@ -184,8 +190,7 @@ def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | Non
     n_classes = proba.shape[-1]
     classes = classes or [str(k) for k in range(n_classes)]
     if proba.ndim == 3:
-        fig = new_figure(5.6, 4.6)
-        ax = fig.add_subplot()
+        fig, ax = on_axes(ax, 5.6, 4.6)
         exact_line = hasattr(model, "decision_function") and not hasattr(model, "predict_proba")
         draw_field(ax, proba, grid, boundary=not exact_line)
         if exact_line:
@@ -204,6 +209,9 @@ def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | Non
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         return fig
+    if ax is not None:
+        raise ValueError(f"ax draws one panel, but the model has {proba.shape[:-3]} replicas: "
+                         "pass fig= (a Figure or SubFigure) for its panels, or one replica's model")
     flat = proba.reshape(-1, r, r, n_classes)
     y = np.asarray(y)
     if figures is None:
@@ -213,9 +221,9 @@ def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | Non
                          max_panels=max_panels)
     cols = min(5, out.shown)
     rows = -(-out.shown // cols)
-    fig = new_figure(2.3 * cols, 2.3 * rows + 0.5)
+    fig, box = on_figure(fig, 2.3 * cols, 2.3 * rows + 0.5)
     for i in range(out.shown):
-        ax = fig.add_subplot(rows, cols, i + 1)
+        ax = box.add_subplot(rows, cols, i + 1)
         draw_field(ax, flat[i], grid, linewidth=1.2)
         draw_points(ax, X[i] if X.ndim == 3 else X, y[i] if y.ndim == 2 else y,
                     size=7 if out.shown > 10 else 9)
@@ -226,5 +234,5 @@ def decision_boundary(model, X, y, X_test=None, y_test=None, *, grid: Grid | Non
                 spine.set_linewidth(1.5)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.suptitle(title or out.summary())
+    box.suptitle(title or out.summary())
     return fig

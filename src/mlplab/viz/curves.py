@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ._style import CLASS_COLORS, new_figure
+from ._style import CLASS_COLORS, on_axes, on_figure
 
 
 def _series(history, key):
@@ -35,7 +35,7 @@ def _draw(ax, values, color, label, dashed=False):
 
 
 def training_curves(histories, labels=None, metrics=("loss", "accuracy"), log_loss=False,
-                    title=None):
+                    title=None, ax=None, fig=None):
     """Train (solid) and validation (dashed) curves per metric.
 
     ``histories`` is one History or a list of them (one colour each). With
@@ -46,8 +46,16 @@ def training_curves(histories, labels=None, metrics=("loss", "accuracy"), log_lo
         histories = [histories]
     labels = labels or ([""] if len(histories) == 1 else [f"run {i + 1}" for i in range(len(histories))])
     shown = [m for m in metrics if any(m in h for h in histories)]
-    fig = new_figure(4.6 * len(shown), 3.4)
-    axes = np.atleast_1d(fig.subplots(1, len(shown)))
+    if ax is not None:
+        axes = list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
+        if len(axes) != len(shown):
+            raise ValueError(f"ax must give one Axes per metric drawn ({shown}); received "
+                             f"{len(axes)} Axes")
+        fig = on_axes(axes[0], 0, 0)[0]
+        box = fig
+    else:
+        fig, box = on_figure(fig, 4.6 * len(shown), 3.4)
+        axes = np.atleast_1d(box.subplots(1, len(shown)))
     for ax, metric in zip(axes, shown):
         for i, (h, name) in enumerate(zip(histories, labels)):
             color = "#333333" if len(histories) == 1 else CLASS_COLORS[i % len(CLASS_COLORS)]
@@ -67,5 +75,5 @@ def training_curves(histories, labels=None, metrics=("loss", "accuracy"), log_lo
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     if title:
-        fig.suptitle(title)
+        box.suptitle(title)
     return fig

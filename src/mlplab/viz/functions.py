@@ -7,19 +7,19 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import activations, fit, losses, mlp
-from ._style import CLASS_COLORS, new_figure
+from ._style import CLASS_COLORS, on_axes, on_figure
 
 
-def activation_functions(names=None, x_range=(-4.0, 4.0)):
+def activation_functions(names=None, x_range=(-4.0, 4.0), fig=None):
     """One panel per activation: f(x) (solid) and f'(x) (dashed)."""
     names = names or activations.names()
     x = np.linspace(*x_range, 801)
     cols = min(4, len(names))
     rows = -(-len(names) // cols)
-    fig = new_figure(3.0 * cols, 2.4 * rows)
+    fig, box = on_figure(fig, 3.0 * cols, 2.4 * rows)
     for i, name in enumerate(names):
         act = activations.get(name)
-        ax = fig.add_subplot(rows, cols, i + 1)
+        ax = box.add_subplot(rows, cols, i + 1)
         xs = x if act.elementwise else np.column_stack([x, np.zeros_like(x)])
         y = act(xs)
         dy = act.derivative(xs, y)
@@ -36,15 +36,15 @@ def activation_functions(names=None, x_range=(-4.0, 4.0)):
     return fig
 
 
-def bce_vs_mse():
+def bce_vs_mse(fig=None):
     """Loss and gradient magnitude against the predicted probability p for target 1."""
     # each probability is its own one-sample replica, so the engine's losses give
     # one value per probability
     p = np.linspace(0.001, 0.999, 500).reshape(-1, 1, 1)
     t = np.ones_like(p)
     bce, mse = losses.get("bce"), losses.get("mse")
-    fig = new_figure(9.0, 3.3)
-    ax, gx = fig.subplots(1, 2)
+    fig, box = on_figure(fig, 9.0, 3.3)
+    ax, gx = box.subplots(1, 2)
     ax.plot(p.ravel(), bce.value(p, t), color=CLASS_COLORS[1], lw=2, label="BCE  -log p")
     ax.plot(p.ravel(), mse.value(p, t), color=CLASS_COLORS[0], lw=2, label="MSE  (1 - p)^2")
     ax.set_xlabel("predicted probability of the true class")
@@ -61,12 +61,12 @@ def bce_vs_mse():
     gx.set_ylabel("gradient through the sigmoid")
     gx.legend(fontsize=8)
     gx.grid(alpha=0.3)
-    fig.suptitle("a confident wrong answer: BCE pushes hard, MSE through a sigmoid barely moves",
+    box.suptitle("a confident wrong answer: BCE pushes hard, MSE through a sigmoid barely moves",
                  fontsize=10)
     return fig
 
 
-def regression_losses(X, y, names=("mse", "mae", "huber"), epochs=3000, lr=0.05, seed=0):
+def regression_losses(X, y, names=("mse", "mae", "huber"), epochs=3000, lr=0.05, seed=0, ax=None):
     """Fit ``y = w x + b`` with each loss (by mlplab's own training) and draw the lines.
 
     Returns the figure; the fitted (slope, intercept) pairs are in ``fig.mlplab_fits``.
@@ -80,8 +80,7 @@ def regression_losses(X, y, names=("mse", "mae", "huber"), epochs=3000, lr=0.05,
         fit(net, (X - mean) / std, y, loss=name, optimizer="adam", lr=lr, epochs=epochs)
         w, b = net.layers[0].params["W"][0, 0], net.layers[0].params["b"][0, 0]
         fits[name] = (w / std, b - w * mean / std)
-    fig = new_figure(6.0, 4.0)
-    ax = fig.add_subplot()
+    fig, ax = on_axes(ax, 6.0, 4.0)
     ax.scatter(X[:, 0], y, color="0.25", zorder=3, label="data")
     xs = np.linspace(X.min(), X.max(), 50)
     for i, (name, (slope, intercept)) in enumerate(fits.items()):

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 
-from ._style import new_figure
+from ._style import new_figure, on_axes
 from .animation import FrameAnimation
 
 POSITIVE, NEGATIVE = "#1f77b4", "#d62728"
@@ -99,15 +99,14 @@ class _Graph:
         self.scale = scale
 
 
-def network_graph(model_or_weights, replica: int = 0, input_names=None, title=None):
+def network_graph(model_or_weights, replica: int = 0, input_names=None, title=None, ax=None):
     """Draw a network (an mlplab model, or a list of ``(W, b)``) as a graph.
 
     The returned figure's first axes holds the edges as ``axes.collections[0]``
     (a LineCollection), in the order of :func:`edge_style`.
     """
     pairs = _weights_of(model_or_weights, replica)
-    fig = new_figure(1.6 * (len(pairs) + 1) + 1.0, 3.8)
-    ax = fig.add_subplot()
+    fig, ax = on_axes(ax, 1.6 * (len(pairs) + 1) + 1.0, 3.8)
     graph = _Graph(ax, pairs, input_names)
     ax.set_title(title or f"weights: blue +, red -, width ~ |w| (largest {graph.scale:.2f}); "
                  "fill: bias", fontsize=9)

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from ._replicas import Outcomes
-from ._style import CLASS_COLORS, new_figure
+from ._style import CLASS_COLORS, on_axes, on_figure
 
 
 def _layers(history, prefix):
@@ -51,7 +51,7 @@ def _end_labels(ax, ends, levels, low, high, step=0.11):
 
 
 def alive_neurons(history, widths=None, success=None, max_panels=20, title=None, seeds=None,
-                  figures=None):
+                  figures=None, fig=None):
     """One panel per seed: alive ReLU units of each hidden layer over the epochs.
 
     Each panel is titled with its seed and its final figure (training accuracy by
@@ -89,12 +89,12 @@ def alive_neurons(history, widths=None, success=None, max_panels=20, title=None,
     n = out.shown
     cols = min(5, n)
     rows = -(-n // cols)
-    fig = new_figure(max(2.7 * cols, 6.0), 2.2 * rows + 0.8)
+    fig, box = on_figure(fig, max(2.7 * cols, 6.0), 2.2 * rows + 0.8)
     epochs = np.arange(1, data[0].shape[0] + 1)
     top = max(widths) if widths else max(np.nanmax(d) if np.isfinite(d).any() else 1 for d in data)
     gap = min(0.12, 0.5 / max(len(keys), 1))
     for r in range(n):
-        ax = fig.add_subplot(rows, cols, r + 1)
+        ax = box.add_subplot(rows, cols, r + 1)
         ends = []
         for j, (key, d) in enumerate(zip(keys, data)):
             color = CLASS_COLORS[j % len(CLASS_COLORS)]
@@ -126,20 +126,20 @@ def alive_neurons(history, widths=None, success=None, max_panels=20, title=None,
             ax.set_xlabel("epoch", fontsize=7.5)
         if r == 0:
             ax.legend(fontsize=6.5, loc="lower left")
-    fig.suptitle(title or f"alive ReLU units per layer: {out.summary()}\n(a unit is dead when it "
+    box.suptitle(title or f"alive ReLU units per layer: {out.summary()}\n(a unit is dead when it "
                  "outputs 0 for every sample of the epoch)", fontsize=10)
     return fig
 
 
-def gradient_norms(history, replica=None, title=None):
+def gradient_norms(history, replica=None, title=None, fig=None):
     """Gradient norm of each Dense layer's weights over the epochs (log scale), and the
     last epoch's norms by layer: vanishing gradients fall from right to left."""
     keys = _layers(history, "grad_norm")
     if not keys:
         raise ValueError("the history has no 'grad_norm.k' figures: train with "
                          "callbacks=[GradientStats()]")
-    fig = new_figure(9.5, 3.4)
-    ax, bx = fig.subplots(1, 2, width_ratios=[1.6, 1])
+    fig, box = on_figure(fig, 9.5, 3.4)
+    ax, bx = box.subplots(1, 2, width_ratios=[1.6, 1])
     last = []
     for j, key in enumerate(keys):
         d = np.asarray(history[key], dtype=float).reshape(len(history[key]), -1)
@@ -165,18 +165,17 @@ def gradient_norms(history, replica=None, title=None):
     bx.set_xlabel("layer (input side first)")
     bx.set_ylabel("last epoch")
     bx.set_xticks(layers)
-    fig.suptitle(title or "gradient norm per layer", fontsize=10)
+    box.suptitle(title or "gradient norm per layer", fontsize=10)
     return fig
 
 
-def saturation(history, title=None):
+def saturation(history, title=None, ax=None):
     """Fraction of sigmoid/tanh outputs in the flat zone per hidden layer over the epochs."""
     keys = _layers(history, "saturation")
     if not keys:
         raise ValueError("the history has no 'saturation.k' figures: train with NeuronStats() "
                          "and sigmoid or tanh hidden layers")
-    fig = new_figure(5.5, 3.4)
-    ax = fig.add_subplot()
+    fig, ax = on_axes(ax, 5.5, 3.4)
     for j, key in enumerate(keys):
         d = np.asarray(history[key], dtype=float).reshape(len(history[key]), -1)
         with warnings.catch_warnings():

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..nn import optimizers
 from ..nn._registry import Registry
-from ._style import CLASS_COLORS, new_figure
+from ._style import CLASS_COLORS, new_figure, on_axes
 from .animation import FrameAnimation
 
 registry = Registry("surface")
@@ -137,12 +137,11 @@ def _contours(ax, s, n=200):
     ax.set_ylim(y0, y1)
 
 
-def plot_paths(surface="rosenbrock", paths=None, steps=500, title=None):
+def plot_paths(surface="rosenbrock", paths=None, steps=500, title=None, ax=None):
     """Contour map of the surface with each optimizer's path from the same start."""
     s = get_surface(surface)
     paths = paths or optimizer_paths(s, steps)
-    fig = new_figure(6.2, 5.2)
-    ax = fig.add_subplot()
+    fig, ax = on_axes(ax, 6.2, 5.2)
     _contours(ax, s)
     for i, (name, path) in enumerate(paths.items()):
         ax.plot(path[:, 0], path[:, 1], "-", color=CLASS_COLORS[i], lw=1.6, label=name)
