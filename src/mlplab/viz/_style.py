@@ -92,3 +92,17 @@ def on_figure(fig, width: float, height: float, dpi: int = 100):
         raise TypeError(f"fig must be a matplotlib Figure or SubFigure (e.g. from "
                         f"fig.subfigures()); received {type(fig).__name__}")
     return _root(fig), fig
+
+
+def series_colors(n: int) -> list:
+    """``n`` colours that do not repeat: the class palette up to 10, tab20 up to 20,
+    then evenly spaced along viridis (20-layer networks, many runs)."""
+    from matplotlib import colormaps
+
+    if n <= len(CLASS_COLORS):
+        return CLASS_COLORS[:max(n, 0)]
+    if n <= 20:
+        cmap = colormaps["tab20"]
+        return [cmap(i) for i in range(n)]
+    cmap = colormaps["viridis"]
+    return [cmap(v) for v in np.linspace(0, 0.95, n)]
