@@ -1,8 +1,11 @@
 """The network as a graph: neurons as nodes, weights as edges.
 
 Edge colour is the weight's sign (blue positive, red negative) and its width grows
-with |w| (relative to the largest weight shown); each neuron's fill shows its bias
-the same way. :class:`NetworkAnimation` replays a :class:`WeightRecorder`.
+with |w| on one absolute scale: width = 0.3 + 5.7 |w| / scale, where ``scale`` is the
+largest |w| of the picture, or given (``scale=``) so that two pictures compare, and in
+:class:`NetworkAnimation` the largest |w| of the whole film, so a weight that grows
+looks thicker frame after frame. Each neuron's fill shows its bias the same way, and
+nodes are labelled (inputs by name, hidden units "h<layer>.<unit>", outputs "out k").
 """
 
 from __future__ import annotations
@@ -71,8 +74,25 @@ def _weights_of(model_or_weights, replica=0):
     return out
 
 
+def _node_labels(ax, pos, input_names, output_names):
+    last = len(pos) - 1
+    for layer, points in enumerate(pos):
+        if layer and len(points) > 12:  # a wide layer: labels would overlap
+            continue
+        for k, (x, y) in enumerate(points):
+            if layer == 0:
+                name = input_names[k] if input_names else f"x{k + 1}"
+                ax.text(x - 0.12, y, name, ha="right", va="center", fontsize=9)
+            elif layer == last:
+                name = output_names[k] if output_names else f"out {k}"
+                ax.text(x + 0.12, y, name, ha="left", va="center", fontsize=8)
+            else:
+                ax.text(x, y, f"h{layer}.{k + 1}", ha="center", va="center", fontsize=5.5,
+                        zorder=3)
+
+
 class _Graph:
-    def __init__(self, ax, pairs, input_names=None):
+    def __init__(self, ax, pairs, input_names=None, scale=None, output_names=None):
         sizes = [pairs[0][0].shape[0]] + [W.shape[1] for W, _ in pairs]
         self.pos = layout(sizes)
         self.edges = LineCollection(_segments(self.pos), zorder=1)
@@ -81,17 +101,16 @@ class _Graph:
         ax.scatter(*self.pos[0].T, s=260, c="white", edgecolors="0.2", linewidths=1.2, zorder=2)
         self.nodes = ax.scatter(*hidden.T, s=260, c="white", edgecolors="0.2", linewidths=1.2,
                                 zorder=2)
-        for k, (x, y) in enumerate(self.pos[0]):
-            name = input_names[k] if input_names else f"x{k + 1}"
-            ax.text(x - 0.12, y, name, ha="right", va="center", fontsize=9)
-        ax.set_xlim(-0.6, len(sizes) - 0.5)
+        _node_labels(ax, self.pos, input_names, output_names)
+        ax.set_xlim(-0.6, len(sizes) - 0.3)
         ax.set_ylim(-1.25, 1.25)
         ax.axis("off")
-        self.update(pairs)
+        self.update(pairs, scale)
 
-    def update(self, pairs):
+    def update(self, pairs, scale=None):
         weights = [W for W, _ in pairs]
-        scale = max(np.abs(np.concatenate([w.ravel() for w in weights])).max(), 1e-12)
+        if scale is None:
+            scale = max(np.abs(np.concatenate([w.ravel() for w in weights])).max(), 1e-12)
         colors, widths = edge_style(weights, scale)
         self.edges.set_color(colors)
         self.edges.set_linewidths(widths)
@@ -99,24 +118,38 @@ class _Graph:
         self.scale = scale
 
 
-def network_graph(model_or_weights, replica: int = 0, input_names=None, title=None, ax=None):
+def _positive_scale(scale):
+    if scale is None:
+        return None
+    if not np.isfinite(scale) or scale <= 0:
+        raise ValueError(f"scale must be a positive number (the |w| drawn widest); received "
+                         f"scale={scale!r}")
+    return float(scale)
+
+
+def network_graph(model_or_weights, replica: int = 0, input_names=None, title=None, ax=None,
+                  scale=None, output_names=None):
     """Draw a network (an mlplab model, or a list of ``(W, b)``) as a graph.
 
-    The returned figure's first axes holds the edges as ``axes.collections[0]``
-    (a LineCollection), in the order of :func:`edge_style`.
+    ``scale`` is the |w| drawn at full width (default: the largest |w| here); give two
+    pictures the same ``scale`` (e.g. before and after training) to compare them.
+    The returned figure's axes hold the edges as ``axes.collections[0]`` (a
+    LineCollection), in the order of :func:`edge_style`.
     """
     pairs = _weights_of(model_or_weights, replica)
-    fig, ax = on_axes(ax, 1.6 * (len(pairs) + 1) + 1.0, 3.8)
-    graph = _Graph(ax, pairs, input_names)
-    ax.set_title(title or f"weights: blue +, red -, width ~ |w| (largest {graph.scale:.2f}); "
-                 "fill: bias", fontsize=9)
+    scale = _positive_scale(scale)
+    tall = max([pairs[0][0].shape[0]] + [W.shape[1] for W, _ in pairs]) > 12
+    fig, ax = on_axes(ax, 1.6 * (len(pairs) + 1) + 1.0, 5.5 if tall else 3.8)
+    graph = _Graph(ax, pairs, input_names, scale, output_names)
+    ax.set_title(title or f"weights: blue +, red -, width ~ |w| (full width at |w| = "
+                 f"{graph.scale:.2f}); fill: bias", fontsize=9)
     return fig
 
 
 class NetworkAnimation(FrameAnimation):
     """The graph's weights changing over training, from a WeightRecorder."""
 
-    def __init__(self, recorder, replica: int = 0, input_names=None, history=None):
+    def __init__(self, recorder, replica: int = 0, input_names=None, history=None, scale=None):
         if not recorder.snapshots:
             raise ValueError("the recorder holds no snapshots: pass it to fit(callbacks=[...]) first")
         self.snaps = [_weights_of(s, replica) for s in recorder.snapshots]
@@ -125,6 +158,9 @@ class NetworkAnimation(FrameAnimation):
         loss = None if history is None else np.asarray(history["loss"])
         self.loss = None if loss is None else loss.reshape(len(loss), -1)[:, replica]
         self.title = "weights during training"
+        # one absolute scale for the whole film: a weight that grows looks thicker
+        self.scale = _positive_scale(scale) or max(
+            max(float(np.abs(W).max()) for W, _ in snap) for snap in self.snaps) or 1.0
 
     def labels(self):
         return [f"epoch {e}" for e in self.epochs]
@@ -132,13 +168,14 @@ class NetworkAnimation(FrameAnimation):
     def frames(self):
         fig = new_figure(1.6 * (len(self.snaps[0]) + 1) + 1.0, 3.8, dpi=80)
         ax = fig.add_subplot()
-        graph = _Graph(ax, self.snaps[0], self.input_names)
-        title = ax.set_title("", fontsize=9)
+        graph = _Graph(ax, self.snaps[0], self.input_names, self.scale)
+        self._graph = graph
+        title = ax.set_title("epoch 00000   loss 0.0000   (full width at |w| = 0.00)", fontsize=9)
         for snap, epoch in zip(self.snaps, self.epochs):
-            graph.update(snap)
+            graph.update(snap, self.scale)
             text = f"epoch {epoch}"
             if self.loss is not None and epoch:
                 text += f"   loss {self.loss[epoch - 1]:.4f}"
-            title.set_text(text + f"   (largest |w| {graph.scale:.2f})")
+            title.set_text(text + f"   (full width at |w| = {self.scale:.2f})")
             fig.canvas.draw()
             yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
