@@ -16,7 +16,7 @@ from mlplab.nn.recorders import Grid  # noqa: E402
 from mlplab.viz._style import new_figure  # noqa: E402
 
 #: public functions of mlplab.viz that compute numbers, not pictures
-NOT_PICTURES = {"field_image", "optimizer_paths"}
+NOT_PICTURES = {"field_image", "optimizer_paths", "loss_landscape"}
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,7 @@ def _calls(r):
                                                                                  r["y"], **w)),
         "warped_grid": ("fig", lambda **w: viz.warped_grid(r["net"], r["X"], r["y"], layer=2, **w)),
         "plot_paths": ("ax", lambda **w: viz.plot_paths("rosenbrock", steps=10, **w)),
+        "loss_surface": ("ax", lambda **w: viz.loss_surface(r["net"], r["X"], r["y"], n=5, **w)),
     }
 
 
