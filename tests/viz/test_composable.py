@@ -30,7 +30,12 @@ def run():
     imgs = np.random.default_rng(0).random((30, 16)).astype(np.float32)
     labels = np.arange(30) % 3
     img_net = mlplab.mlp([16, 3], seed=0)
-    return dict(X=X, y=y, net=net, h=h, hs=hs, imgs=imgs, labels=labels, img_net=img_net)
+    Xl, yl = line(n_samples=8, seed=0)
+    lin1 = mlplab.mlp([1, 1], seed=0)
+    curves = viz.CurveRecorder(Xl, every=2)
+    mlplab.fit(lin1, Xl, yl, loss="mse", lr=0.01, epochs=4, callbacks=[curves])
+    return dict(X=X, y=y, net=net, h=h, hs=hs, imgs=imgs, labels=labels, img_net=img_net,
+                lin1=lin1, curves=curves)
 
 
 def _calls(r):
@@ -57,6 +62,10 @@ def _calls(r):
                                                                                  r["y"], **w)),
         "warped_grid": ("fig", lambda **w: viz.warped_grid(r["net"], r["X"], r["y"], layer=2, **w)),
         "plot_paths": ("ax", lambda **w: viz.plot_paths("rosenbrock", steps=10, **w)),
+        "loss_vs_error": ("fig", lambda **w: viz.loss_vs_error(**w)),
+        "regression_fit": ("ax", lambda **w: viz.regression_fit(r["lin1"], Xl, yl, **w)),
+        "regression_predictions": ("ax", lambda **w: viz.regression_predictions(r["curves"], Xl, yl,
+                                                                                **w)),
         "loss_surface": ("ax", lambda **w: viz.loss_surface(r["net"], r["X"], r["y"], n=5, **w)),
     }
 

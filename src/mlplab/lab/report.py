@@ -100,6 +100,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         image_grid,
         network_graph,
         prediction_grid,
+        regression_fit,
         saturation,
         training_curves,
     )
@@ -168,6 +169,21 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
                                            + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""))
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
         parts.append(_section("Decision boundary", *items))
+
+    if ds.n_features == 1 and not classification:
+        X_tr = X_raw[shown] if np.ndim(X_raw) == 3 else X_raw
+        y_tr = ds.y_train[shown] if np.ndim(ds.y_train) == 2 else ds.y_train
+        with_test = reps == 1 and ds.n_test
+        items = [_img(regression_fit(model, X_tr, y_tr, X_test_raw if with_test else None,
+                                     ds.y_test if with_test else None, transform=transform,
+                                     replica=shown), "fitted curve")]
+        curve = result.recorders.get("curve")
+        if curve is not None:
+            from ..viz.regression import RegressionAnimation
+            anim = RegressionAnimation(curve, h, X_tr, y_tr, replica=shown,
+                                       title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}")
+            items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
+        parts.append(_section("Fitted curve", *items))
 
     if classification and reps == 1:
         # with no test set (--test-size 0) the training rows are what there is to show
