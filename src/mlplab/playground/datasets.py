@@ -4,6 +4,11 @@
 int64 labels (or float32 targets in [-1, 1] for regression) and ``"classification"``
 or ``"regression"``. ``noise`` runs from 0 to 0.5, as TensorFlow Playground's
 0-50% slider.
+
+Points are drawn to fill the view; :data:`INPUT_SCALE` says by how much a dataset was
+enlarged for that, and the network sees the points divided by it, at the scale its
+lesson uses (lesson A's disc and ring has radius 1: drawn x5, the network sees x / 5,
+as a network trained on ``mlplab.data.disc_ring`` does).
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ DOMAIN = 6.0
 def _circle(n, noise, rng):
     X, y = toy.disc_ring(n, seed=rng)
     return X * 5 + rng.normal(0, noise * 2, X.shape), y
+
+
+def _xor_table(n, noise, rng):
+    # lesson B's truth table: the 4 points (0, 0), (0, 1), (1, 0), (1, 1), drawn x5
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    y = np.array([0, 1, 1, 0], dtype=np.int64)
+    return X * 5 + rng.normal(0, noise, X.shape), y
 
 
 def _xor(n, noise, rng):
@@ -96,6 +108,7 @@ def _reg_gauss(n, noise, rng):
 DATASETS = {
     "circle": (_circle, "classification", 2),
     "xor": (_xor, "classification", 2),
+    "xor_table": (_xor_table, "classification", 2),
     "gauss": (_gauss, "classification", 2),
     "spiral": (_spiral, "classification", 2),
     "moons": (_moons, "classification", 2),
@@ -118,10 +131,19 @@ def make(name: str, n_samples: int, noise: float, seed: int):
     return X, y, task
 
 
+#: how much a dataset is enlarged to fill the view; the network sees points / scale
+INPUT_SCALE = {"circle": 5.0, "xor_table": 5.0}
+
+
+def input_scale(name: str) -> float:
+    return INPUT_SCALE.get(name, 1.0)
+
+
 def split(X, y, train_ratio: float, seed: int):
-    """Shuffle and cut: the first ``train_ratio`` of the rows train, the rest test."""
+    """Shuffle and cut: the first ``train_ratio`` of the rows train, the rest test
+    (none at 100%)."""
     order = np.random.default_rng(seed + 7919).permutation(len(X))
-    cut = max(1, min(len(X) - 1, int(round(train_ratio * len(X)))))
+    cut = max(1, min(len(X) - (train_ratio < 1), int(round(train_ratio * len(X)))))
     tr, te = order[:cut], order[cut:]
     return X[tr], y[tr], X[te], y[te]
 
