@@ -62,6 +62,8 @@ def _calls(r):
                                                                                  r["y"], **w)),
         "warped_grid": ("fig", lambda **w: viz.warped_grid(r["net"], r["X"], r["y"], layer=2, **w)),
         "plot_paths": ("ax", lambda **w: viz.plot_paths("rosenbrock", steps=10, **w)),
+        "softmax_temperature": ("ax", lambda **w: viz.softmax_temperature(**w)),
+        "dead_units": ("ax", lambda **w: viz.dead_units([r["h"], r["h"]], [4, 2], **w)),
         "loss_vs_error": ("fig", lambda **w: viz.loss_vs_error(**w)),
         "regression_fit": ("ax", lambda **w: viz.regression_fit(r["lin1"], Xl, yl, **w)),
         "regression_predictions": ("ax", lambda **w: viz.regression_predictions(r["curves"], Xl, yl,

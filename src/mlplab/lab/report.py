@@ -88,6 +88,10 @@ small { color: #666; } .note { color: #555; }
 """
 
 
+#: frames per animation in a report: only these are rendered (a 2000-epoch run records ~100)
+REPORT_FRAMES = 40
+
+
 def build_report(result: TrainResult, title: str | None = None) -> str:
     """The report's HTML text for a finished run (see the module docstring)."""
     from ..viz import (
@@ -166,7 +170,8 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         if rec is not None:
             anim = TrainingAnimation(rec, h, X_raw, ds.y_train, classes=ds.classes, replica=shown,
                                      title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}"
-                                           + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""))
+                                           + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""),
+                                     max_frames=REPORT_FRAMES)
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
         parts.append(_section("Decision boundary", *items))
 
@@ -180,7 +185,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         curve = result.recorders.get("curve")
         if curve is not None:
             from ..viz.regression import RegressionAnimation
-            anim = RegressionAnimation(curve, h, X_tr, y_tr, replica=shown,
+            anim = RegressionAnimation(curve, h, X_tr, y_tr, replica=shown, max_frames=REPORT_FRAMES,
                                        title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}")
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
         parts.append(_section("Fitted curve", *items))
@@ -229,7 +234,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
     if "weights" in result.recorders:
         names = ds.feature_names if len(ds.feature_names) <= 8 else None
         anim = NetworkAnimation(result.recorders["weights"], replica=shown, input_names=names,
-                                history=h)
+                                history=h, max_frames=REPORT_FRAMES)
         parts.append(_section("The network", _img(network_graph(model, replica=shown, input_names=names),
                                                   "network graph"),
                               player_html(list(anim.frames()), anim.labels(), fps=8,

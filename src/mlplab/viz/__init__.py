@@ -10,11 +10,11 @@ from .animation import FrameAnimation, TrainingAnimation
 from .boundary import decision_boundary, field_image
 from .curves import training_curves
 from .dataset import dataset
-from .functions import activation_functions, bce_vs_mse, loss_vs_error, regression_losses
+from .functions import activation_functions, bce_vs_mse, loss_vs_error, regression_losses, softmax_temperature
 from .images import confusion_heatmap, image_grid, prediction_grid
 from .landscape import loss_landscape, loss_surface
 from .network import NetworkAnimation, network_graph
-from .neurons import alive_neurons, gradient_norms, saturation
+from .neurons import alive_neurons, dead_units, gradient_norms, saturation
 from .regression import CurveRecorder, RegressionAnimation, regression_fit, regression_predictions
 from .representations import hidden_representations, warped_grid
 from .surfaces import PathsAnimation, optimizer_paths, plot_paths
@@ -26,4 +26,4 @@ __all__ = ["FrameAnimation", "TrainingAnimation", "decision_boundary", "field_im
            "hidden_representations", "warped_grid", "PathsAnimation", "optimizer_paths",
            "plot_paths", "loss_surface", "loss_landscape",
            "loss_vs_error", "CurveRecorder", "RegressionAnimation", "regression_fit",
-           "regression_predictions"]
+           "regression_predictions", "softmax_temperature", "dead_units"]

@@ -94,6 +94,17 @@ def on_figure(fig, width: float, height: float, dpi: int = 100):
     return _root(fig), fig
 
 
+def frame_subset(n: int, max_frames) -> np.ndarray:
+    """Indices of at most ``max_frames`` of ``n`` frames, evenly spread, first and last kept
+    (an animation renders only the frames it shows)."""
+    if max_frames is None or n <= max_frames:
+        return np.arange(n)
+    if int(max_frames) < 2:
+        raise ValueError(f"max_frames must be at least 2 (the first and last frames); received "
+                         f"{max_frames!r}")
+    return np.unique(np.linspace(0, n - 1, int(max_frames)).round().astype(int))
+
+
 def series_colors(n: int) -> list:
     """``n`` colours that do not repeat: the class palette up to 10, tab20 up to 20,
     then evenly spaced along viridis (20-layer networks, many runs)."""

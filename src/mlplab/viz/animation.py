@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..nn.recorders import BoundaryRecorder
-from ._style import new_figure
+from ._style import frame_subset, new_figure
 from .boundary import _legend, draw_boundary, draw_points, field_image
 from .player import player_html, standalone_page
 
@@ -112,16 +112,21 @@ class TrainingAnimation(FrameAnimation):
     X, y : the training points to draw (raw, as the recorder's grid)
     X_test, y_test : optional test points (drawn hollow)
     replica : which replica to show when the model had replicas
+    max_frames : at most this many of the recorded frames, evenly spread (first and last
+        kept): only those are rendered
     """
 
     def __init__(self, recorder: BoundaryRecorder, history, X, y, X_test=None, y_test=None,
-                 replica: int = 0, classes=None, title: str = "", size=(9.0, 4.0), dpi: int = 80):
+                 replica: int = 0, classes=None, title: str = "", size=(9.0, 4.0), dpi: int = 80,
+                 max_frames=None):
         if not recorder.frames:
             raise ValueError("the recorder holds no frames: pass it to fit(callbacks=[...]) first")
         film = recorder.film
         if film.ndim == 5:
             film = film[:, replica]
-        self.film, self.epochs, self.grid = film, list(recorder.epochs), recorder.grid
+        keep = frame_subset(len(film), max_frames)
+        self.film, self.grid = film[keep], recorder.grid
+        self.epochs = [recorder.epochs[i] for i in keep]
         loss = np.asarray(history["loss"])
         acc = np.asarray(history["accuracy"]) if "accuracy" in history else None
         if loss.ndim == 2:

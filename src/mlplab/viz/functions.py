@@ -7,13 +7,67 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import activations, fit, losses, mlp
-from ._style import CLASS_COLORS, on_axes, on_figure
+from ._style import CLASS_COLORS, on_axes, on_figure, series_colors
+
+#: the activations lessons B and E compare, in the order they draw them
+LESSON_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "swish")
 
 
-def activation_functions(names=None, x_range=(-4.0, 4.0), fig=None):
-    """One panel per activation: f(x) (solid) and f'(x) (dashed)."""
-    names = names or activations.names()
+def _curves(name, x):
+    act = activations.get(name)
+    xs = x if act.elementwise else np.column_stack([x, np.zeros_like(x)])
+    y = act(xs)
+    dy = act.derivative(xs, y)
+    if not act.elementwise:  # softmax-like: first output against its own input
+        y, dy = y[:, 0], dy[:, 0]
+    return act, y, dy
+
+
+def _activations_as_lessons(names, x, fig):
+    """All functions on one axis, all derivatives on the other, ReLU as a dotted reference."""
+    names = list(names or LESSON_ACTIVATIONS)
+    fig, box = on_figure(fig, 10.0, 4.0)
+    ax, dx = box.subplots(1, 2)
+    colors = series_colors(len(names))
+    # each later line narrower and on top, so curves that coincide (relu and leaky_relu
+    # for x > 0) both stay visible
+    widths = np.linspace(3.4, 1.3, len(names))
+    for i, (color, name) in enumerate(zip(colors, names)):
+        _, y, dy = _curves(name, x)
+        style = dict(color=color, lw=widths[i], zorder=2 + i, label=name,
+                     ls="-" if i % 2 == 0 else (0, (5, 1.5)))
+        ax.plot(x, y, **style)
+        dx.plot(x, dy, **style)
+    if "relu" not in names:
+        _, y, dy = _curves("relu", x)
+        ax.plot(x, y, ":", color="0.4", lw=1.2, label="relu (reference)")
+        dx.plot(x, dy, ":", color="0.4", lw=1.2, label="relu (reference)")
+    for a, title in ((ax, "activation functions f(x)"), (dx, "derivatives f'(x)")):
+        a.axhline(0, color="0.8", lw=0.8)
+        a.axvline(0, color="0.8", lw=0.8)
+        a.set_xlabel("x")
+        a.set_title(title, fontsize=10)
+        a.grid(alpha=0.3)
+    ax.set_ylim(-1.6, max(2.0, float(x.max()) * 0.6))
+    dx.set_ylim(-0.2, 1.3)
+    dx.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    return fig
+
+
+def activation_functions(names=None, x_range=(-4.0, 4.0), fig=None, layout: str = "panels"):
+    """Activations beside their derivatives.
+
+    ``layout="panels"``: one panel per activation, f(x) solid and f'(x) dashed.
+    ``layout="lesson"``: as lessons B and E draw them, every function on one axis and
+    every derivative on another, with ReLU as a dotted reference line (default names:
+    :data:`LESSON_ACTIVATIONS`).
+    """
+    if layout not in ("panels", "lesson"):
+        raise ValueError(f"layout must be 'panels' or 'lesson'; received layout={layout!r}")
     x = np.linspace(*x_range, 801)
+    if layout == "lesson":
+        return _activations_as_lessons(names, x, fig)
+    names = names or activations.names()
     cols = min(4, len(names))
     rows = -(-len(names) // cols)
     fig, box = on_figure(fig, 3.0 * cols, 2.4 * rows)
@@ -174,4 +228,33 @@ def loss_vs_error(names=("mse", "mae", "huber"), error_range=(-3.0, 3.0), fig=No
         a.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper center")
     box.suptitle("loss and gradient against the error", fontsize=10)
+    return fig
+
+
+def softmax_temperature(logits=(2.0, 1.0, 0.1), temperatures=(0.5, 1.0, 2.0, 5.0), ax=None):
+    """softmax(z / T) of the same logits at several temperatures, as grouped bars: a low
+    T sharpens towards the largest logit, a high T flattens towards uniform. The engine's
+    Softmax computes every bar. Returns the Figure."""
+    z = np.asarray(logits, dtype=np.float64).reshape(-1)
+    temps = np.asarray(temperatures, dtype=np.float64).reshape(-1)
+    if z.size < 2:
+        raise ValueError(f"logits must hold at least 2 values; received {list(z)}")
+    if not (np.isfinite(temps).all() and (temps > 0).all()):
+        raise ValueError(f"temperatures must be positive numbers; received {list(temps)}")
+    soft = activations.get("softmax")
+    probs = np.asarray(soft(z[None, :] / temps[:, None]))  # (temperatures, classes)
+    fig, ax = on_axes(ax, 6.4, 3.8)
+    width = 0.8 / len(temps)
+    colors = series_colors(len(temps))
+    for i, (t, p) in enumerate(zip(temps, probs)):
+        pos = np.arange(z.size) + (i - (len(temps) - 1) / 2) * width
+        bars = ax.bar(pos, p, width, color=colors[i], label=f"T = {t:g}")
+        ax.bar_label(bars, labels=[f"{v:.2f}" for v in p], fontsize=6.5, padding=1)
+    ax.set_xticks(range(z.size), [f"class {k}\nz = {v:g}" for k, v in enumerate(z)])
+    ax.set_ylabel("probability")
+    ax.set_ylim(0, 1.08)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
+              title="temperature", title_fontsize=8)
+    ax.set_title("softmax(z / T): low T sharpens, high T flattens", fontsize=10)
+    ax.mlplab_probabilities = probs
     return fig

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 
-from ._style import new_figure, on_axes
+from ._style import frame_subset, new_figure, on_axes
 from .animation import FrameAnimation
 
 POSITIVE, NEGATIVE = "#1f77b4", "#d62728"
@@ -149,11 +149,13 @@ def network_graph(model_or_weights, replica: int = 0, input_names=None, title=No
 class NetworkAnimation(FrameAnimation):
     """The graph's weights changing over training, from a WeightRecorder."""
 
-    def __init__(self, recorder, replica: int = 0, input_names=None, history=None, scale=None):
+    def __init__(self, recorder, replica: int = 0, input_names=None, history=None, scale=None,
+                 max_frames=None):
         if not recorder.snapshots:
             raise ValueError("the recorder holds no snapshots: pass it to fit(callbacks=[...]) first")
-        self.snaps = [_weights_of(s, replica) for s in recorder.snapshots]
-        self.epochs = list(recorder.epochs)
+        keep = frame_subset(len(recorder.snapshots), max_frames)
+        self.snaps = [_weights_of(recorder.snapshots[i], replica) for i in keep]
+        self.epochs = [recorder.epochs[i] for i in keep]
         self.input_names = input_names
         loss = None if history is None else np.asarray(history["loss"])
         self.loss = None if loss is None else loss.reshape(len(loss), -1)[:, replica]
@@ -171,11 +173,22 @@ class NetworkAnimation(FrameAnimation):
         graph = _Graph(ax, self.snaps[0], self.input_names, self.scale)
         self._graph = graph
         title = ax.set_title("epoch 00000   loss 0.0000   (full width at |w| = 0.00)", fontsize=9)
+        # laid out and drawn once; each frame restores that background and redraws only
+        # the edges, the hidden nodes (bias fill), their labels on top, and the title
+        labels = [t for t in ax.texts if t.get_text().startswith("h")]
+        moving = [graph.edges, graph.nodes, *labels, title]
+        for artist in moving:
+            artist.set_animated(True)
+        fig.canvas.draw()
+        fig.set_layout_engine("none")
+        background = fig.canvas.copy_from_bbox(fig.bbox)
         for snap, epoch in zip(self.snaps, self.epochs):
             graph.update(snap, self.scale)
             text = f"epoch {epoch}"
             if self.loss is not None and epoch:
                 text += f"   loss {self.loss[epoch - 1]:.4f}"
             title.set_text(text + f"   (full width at |w| = {self.scale:.2f})")
-            fig.canvas.draw()
+            fig.canvas.restore_region(background)
+            for artist in moving:
+                fig.draw_artist(artist)
             yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..nn import _validate
 from ..nn.recorders import Snapshots
-from ._style import new_figure, on_axes, series_colors
+from ._style import frame_subset, new_figure, on_axes, series_colors
 from .animation import FrameAnimation
 
 
@@ -129,12 +129,13 @@ class RegressionAnimation(FrameAnimation):
     loss curve, one frame per record (a :class:`CurveRecorder` after ``fit``)."""
 
     def __init__(self, recorder: CurveRecorder, history, X, y, replica: int = 0, title: str = "",
-                 size=(9.0, 3.8), dpi: int = 80):
+                 size=(9.0, 3.8), dpi: int = 80, max_frames=None):
         if not recorder.items:
             raise ValueError("the recorder holds no curves: pass it to fit(callbacks=[...]) first")
         curves = recorder.curves
-        self.curves = curves.reshape(len(curves), -1, curves.shape[-1])[:, replica]
-        self.xs, self.epochs = recorder.xs, list(recorder.epochs)
+        keep = frame_subset(len(curves), max_frames)
+        self.curves = curves.reshape(len(curves), -1, curves.shape[-1])[keep, replica]
+        self.xs, self.epochs = recorder.xs, [recorder.epochs[i] for i in keep]
         loss = np.asarray(history["loss"], dtype=np.float64)
         self.loss = loss.reshape(len(loss), -1)[:, replica]
         self.X, self.y = _check_1d(X), np.ravel(y)

@@ -37,10 +37,12 @@ def hidden_representations(model, X, y, method="pca", max_points=2000, seed=0, c
         keep = np.random.default_rng(seed).choice(len(X), max_points, replace=False)
         X, y = X[keep], y[keep]
     layers = [X] + hidden_activations(model, X)
-    fig, box = on_figure(fig, 3.2 * len(layers), 3.3)
+    cols = min(len(layers), 6)  # deep networks wrap: every thumbnail stays legible
+    rows = -(-len(layers) // cols)
+    fig, box = on_figure(fig, 3.0 * cols, 3.1 * rows + 0.3)
     axes = []
     for i, H in enumerate(layers):
-        ax = box.add_subplot(1, len(layers), i + 1)
+        ax = box.add_subplot(rows, cols, i + 1)
         axes.append(ax)
         P = project(H, method, seed)
         for k in np.unique(y):
