@@ -175,8 +175,9 @@ class TrainingAnimation(FrameAnimation):
             ax2.set_ylim(0, 1.02)
             ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax2.set_ylabel("accuracy", color="#1f77b4")
-            cx.legend(handles=[self._line, self._acc], loc="lower center", ncols=2, fontsize=8,
-                      bbox_to_anchor=(0.5, 1.0), frameon=False)
+            # below the epoch axis: off the curves and clear of the title above
+            cx.legend(handles=[self._line, self._acc], loc="upper center", ncols=2, fontsize=8,
+                      bbox_to_anchor=(0.5, -0.16), frameon=False)
         else:
             self._acc = None
         if self.title:

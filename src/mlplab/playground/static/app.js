@@ -234,7 +234,7 @@ function buildNetwork() {
   const c = state.config;
   const cols = $("columns");
   cols.innerHTML = "";
-  cols.classList.toggle("dense", Math.max(0, ...c.layers) > 8);  // up to 32 units: small nodes
+  cols.classList.toggle("dense", Math.max(0, ...c.layers) > 12);  // up to 32 units: small nodes
   const inputs = document.createElement("div");
   inputs.className = "column";
   inputs.innerHTML = `<div class="head">${c.features.length} of ${FEATURES.length}<br>inputs</div>`;
