@@ -237,8 +237,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
                                 history=h, max_frames=REPORT_FRAMES)
         parts.append(_section("The network", _img(network_graph(model, replica=shown, input_names=names),
                                                   "network graph"),
-                              player_html(list(anim.frames()), anim.labels(), fps=8,
-                                          title="weights during training")))
+                              anim.to_html(fps=8)))  # hover: each weight's value
 
     body = "\n".join(parts)
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

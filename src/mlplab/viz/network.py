@@ -182,6 +182,7 @@ class NetworkAnimation(FrameAnimation):
         fig.canvas.draw()
         fig.set_layout_engine("none")
         background = fig.canvas.copy_from_bbox(fig.bbox)
+        self._hover_points = self._points(fig, ax, graph)
         for snap, epoch in zip(self.snaps, self.epochs):
             graph.update(snap, self.scale)
             text = f"epoch {epoch}"
@@ -192,3 +193,86 @@ class NetworkAnimation(FrameAnimation):
             for artist in moving:
                 fig.draw_artist(artist)
             yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+    @staticmethod
+    def _points(fig, ax, graph):
+        """Where each weight (its edge's middle) and each bias (its node) sit in the frame,
+        as fractions of the image's width and height from the top left."""
+        w, h = fig.canvas.get_width_height()
+        mids = np.array([seg.mean(axis=0) for seg in graph.edges.get_segments()])
+        nodes = np.vstack(graph.pos[1:])
+        out = {}
+        for name, pts in (("edges", mids), ("nodes", nodes)):
+            px = ax.transData.transform(pts)
+            out[name] = np.column_stack([px[:, 0] / w, 1 - px[:, 1] / h]).round(4).tolist()
+        return out
+
+    def hover_data(self) -> dict:
+        """Per frame, every weight and bias with its name and place (for the HTML player)."""
+        if not hasattr(self, "_hover_points"):
+            for _ in self.frames():
+                break
+        names, values = [], []
+        for snap in self.snaps:
+            row = []
+            for W, _ in snap:
+                row += [float(v) for v in np.asarray(W).ravel()]
+            values.append(row)
+        first = self.snaps[0]
+        for layer, (W, _) in enumerate(first):
+            src = "x" if layer == 0 else f"h{layer}."
+            dst = f"h{layer + 1}." if layer + 1 < len(first) else "out "
+            for i in range(W.shape[0]):
+                for j in range(W.shape[1]):
+                    names.append(f"w {src}{i + 1} -> {dst}{j + 1 if dst != 'out ' else j}")
+        bias_names, biases = [], []
+        for layer, (_, b) in enumerate(first):
+            last = layer + 1 == len(first)
+            bias_names += [f"bias {'out ' + str(j) if last else f'h{layer + 1}.{j + 1}'}"
+                           for j in range(np.asarray(b).size)]
+        for snap in self.snaps:
+            biases.append([float(v) for _, b in snap for v in np.asarray(b).ravel()])
+        return {"edges": self._hover_points["edges"], "nodes": self._hover_points["nodes"],
+                "edge_names": names, "node_names": bias_names, "weights": values,
+                "biases": biases}
+
+    def to_html(self, fps: float = 10, fmt: str = "png") -> str:
+        """The player, and on hover over the picture the nearest weight's or bias's name
+        and value in the frame shown."""
+        import json
+        import uuid
+
+        from .player import player_html
+
+        body = player_html(list(self.frames()), self.labels(), fps, fmt, self.title)
+        hid = "h" + uuid.uuid4().hex[:8]
+        data = json.dumps(self.hover_data())
+        return f"""<div id="{hid}" style="position:relative">{body}
+<div class="mlplab-hover" style="position:absolute;display:none;pointer-events:none;background:#fff;
+ border:1px solid #888;border-radius:3px;padding:2px 6px;font:12px sans-serif"></div></div>
+<script>
+(function() {{
+  var d = {data};
+  var root = document.getElementById("{hid}");
+  var img = root.querySelector("img"), slider = root.querySelector("input");
+  var tip = root.querySelector(".mlplab-hover");
+  img.addEventListener("mousemove", function(e) {{
+    var r = img.getBoundingClientRect();
+    var fx = (e.clientX - r.left) / r.width, fy = (e.clientY - r.top) / r.height;
+    var k = parseInt(slider.value, 10) || 0, best = null, dist = 0.03;
+    function look(points, names, values) {{
+      points.forEach(function(p, i) {{
+        var dd = Math.hypot(p[0] - fx, (p[1] - fy) * r.height / r.width);
+        if (dd < dist) {{ dist = dd; best = names[i] + " = " + values[i].toFixed(4); }}
+      }});
+    }}
+    look(d.edges, d.edge_names, d.weights[k]);
+    look(d.nodes, d.node_names, d.biases[k]);
+    if (!best) {{ tip.style.display = "none"; return; }}
+    tip.textContent = best; tip.style.display = "block";
+    tip.style.left = (e.clientX - root.getBoundingClientRect().left + 12) + "px";
+    tip.style.top = (e.clientY - root.getBoundingClientRect().top + 12) + "px";
+  }});
+  img.addEventListener("mouseleave", function() {{ tip.style.display = "none"; }});
+}})();
+</script>"""
