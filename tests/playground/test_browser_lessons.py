@@ -70,3 +70,34 @@ def test_mae_is_a_loss_choice(page, server):  # noqa: F811
                            "window.mlplab.state.config.loss === 'mae'")
     page.click("#step")
     page.wait_for_function("window.mlplab.state.frame && window.mlplab.state.frame.epoch >= 1")
+
+
+def test_one_d_regression_draws_its_fitted_curve(page, server, tmp_path):  # noqa: F811
+    _open(page, server.url, "#preset=c-line-mae")
+    page.wait_for_function("window.mlplab.state.data.one_d === true")
+    assert page.evaluate("window.mlplab.state.config.features") == ["x1"]
+    page.fill("#epochs_per_frame", "20")
+    page.dispatch_event("#epochs_per_frame", "change")
+    page.click("#play")
+    page.wait_for_function("window.mlplab.state.frame.epoch >= 300", timeout=30000)
+    page.click("#play")
+    page.wait_for_timeout(300)
+    curve = page.evaluate("window.mlplab.curve1d()")
+    pts = page.evaluate("window.mlplab.state.data.train")
+    xs = [c[0] for c in curve]
+    import numpy as np
+    at = np.interp([p[0] for p in pts], xs, [c[1] for c in curve])
+    px, py = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
+    # the curve runs through the points as well as their own best line does (MAE: the
+    # median miss is what it minimises)
+    line = np.polyval(np.polyfit(px, py, 1), px)
+    assert np.median(np.abs(at - py)) <= np.median(np.abs(line - py)) + 0.1
+    # a straight line (no hidden layer) with about the points' own slope
+    assert abs(np.polyfit(xs, [c[1] for c in curve], 1)[0] - np.polyfit(px, py, 1)[0]) < 0.15
+    # and it is drawn: dark pixels along it on the output canvas
+    dark = page.evaluate("""() => { const c = document.getElementById('output'), ctx = c.getContext('2d');
+        const d = ctx.getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] < 60 && d[i + 1] < 60 && d[i + 2] < 60) n++;
+        return n; }""")
+    assert dark > 300
+    page.screenshot(path=str(tmp_path / "line.png"), full_page=True)

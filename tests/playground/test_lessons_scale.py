@@ -67,3 +67,20 @@ def test_lesson_a_presets_succeed_as_often_as_the_lesson_says():
     # at the lesson's scale 2-4-4-2 fails on some seeds (x5 inputs made it 20 of 20)
     assert 8 <= narrow["successes"] <= 17
     assert wide["successes"] >= 19
+
+
+def test_one_d_regression_line_sees_x_only_and_fits_the_line():
+    s = Session({"dataset": "reg_line", "features": ["x1", "x2", "x1*x2"], "layers": [],
+                 "activations": [], "optimizer": "adam", "lr": 0.01, "train_ratio": 1.0,
+                 "batch_size": 50})
+    assert s.task == "regression" and s.config.features == ["x1"]  # the height is the target
+    np.testing.assert_allclose(s.y_train, s.X_train[:, 1] / datasets.DOMAIN, rtol=1e-6)
+    s.train(300)
+    w = s.model.layers[0].params["W"][0, 0] * datasets.DOMAIN
+    b = s.model.layers[0].params["b"][0, 0] * datasets.DOMAIN
+    # the least-squares line of the points drawn (MSE), slope about lesson C's 2 per unit of x
+    # in the view's units (2 * 0.9 / 2.4 = 0.75)
+    slope, intercept = np.polyfit(s.X_train[:, 0], s.X_train[:, 1], 1)
+    assert abs(slope - 0.75) < 0.05
+    assert abs(w - slope) < 0.02 and abs(b - intercept) < 0.02
+    assert s.data_message()["one_d"] is True

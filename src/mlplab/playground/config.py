@@ -12,7 +12,7 @@ import numbers
 from dataclasses import asdict, dataclass, field, fields
 
 from ..nn import activations, initializers, losses, pairing
-from .datasets import DATASETS, FEATURES
+from .datasets import DATASETS, FEATURES, ONE_D, X1_FEATURES
 
 LIMITS = {
     "hidden_layers": 6,
@@ -115,6 +115,8 @@ def validate(raw: dict, base: Config | None = None) -> Config:
     for f in c.features:
         _choice("features", f, tuple(FEATURES))
     c.features = [f for f in FEATURES if f in c.features]  # canonical order, no repeats
+    if c.dataset in ONE_D:  # the height is the target: the network may only see x
+        c.features = [f for f in c.features if f in X1_FEATURES] or ["x1"]
     if not isinstance(c.layers, list) or len(c.layers) > LIMITS["hidden_layers"]:
         raise ValueError(f"layers must be a list of at most {LIMITS['hidden_layers']} hidden layers; "
                          f"received {c.layers!r}")

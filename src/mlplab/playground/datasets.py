@@ -94,6 +94,17 @@ def _reg_plane(n, noise, rng):
     return X, np.clip(y, -1, 1)
 
 
+def _reg_line(n, noise, rng):
+    # lesson C's line y = 2x + 1 + noise on x in [1, 10], drawn as points (x, y) across the
+    # view: x -> (x - 5.5) * 10 / 9 in [-5, 5], y -> (y - 12) / 2.4; the target is that
+    # height / DOMAIN (in [-1, 1], as every playground regression target), and the network
+    # sees x only (ONE_D), so its output over x is the fitted curve
+    x = np.linspace(1, 10, n)
+    y = 2 * x + 1 + rng.normal(0, 1 + 8 * noise, n)
+    X = np.column_stack([(x - 5.5) * 10 / 9, np.clip((y - 12) / 2.4, -DOMAIN, DOMAIN)])
+    return X, X[:, 1] / DOMAIN
+
+
 def _reg_gauss(n, noise, rng):
     X = rng.uniform(-5, 5, (n, 2))
     centres = [(-3, 2.5, 1.0), (0, 2.5, -1.0), (3, 2.5, 1.0), (-3, -2.5, -1.0), (0, -2.5, 1.0),
@@ -119,6 +130,7 @@ DATASETS = {
     "iris": (_iris, "classification", 3),
     "reg_plane": (_reg_plane, "regression", 1),
     "reg_gauss": (_reg_gauss, "regression", 1),
+    "reg_line": (_reg_line, "regression", 1),
 }
 
 
@@ -130,6 +142,10 @@ def make(name: str, n_samples: int, noise: float, seed: int):
     y = np.asarray(y, dtype=np.float32 if task == "regression" else np.int64)
     return X, y, task
 
+
+#: 1-D datasets: the point's height is its target, so the network takes x1 features only
+ONE_D = {"reg_line"}
+X1_FEATURES = ("x1", "x1^2", "sin(x1)")
 
 #: how much a dataset is enlarged to fill the view; the network sees points / scale
 INPUT_SCALE = {"circle": 5.0, "xor_table": 5.0}

@@ -40,11 +40,13 @@ PRESETS = [
             "Lower it to 0.03 and watch the same network learn.",
      "config": {"dataset": "circle", "layers": [4, 4], "activations": ["tanh", "tanh"],
                 "optimizer": "sgd", "lr": 3.0, "batch_size": 10}},
-    {"name": "c-mae-outlier", "lesson": "C", "title": "MAE against MSE",
-     "why": "MAE grows like |error|, so far points pull no harder than near ones; switch "
-            "the loss to MSE and compare the fitted surface.",
-     "config": {"dataset": "reg_plane", "problem": "regression", "loss": "mae", "layers": [4],
-                "activations": ["tanh"], "optimizer": "adam", "lr": 0.03, "noise": 0.3}},
+    {"name": "c-line-mae", "lesson": "C", "title": "A line fitted with MAE",
+     "why": "No hidden layer: the network is y = w x + b, fitted to lesson C's noisy line. "
+            "MAE grows like |error|, so far points pull no harder than near ones; switch "
+            "the loss to MSE and watch the line follow the far points more.",
+     "config": {"dataset": "reg_line", "problem": "regression", "loss": "mae", "layers": [],
+                "activations": [], "optimizer": "adam", "lr": 0.01, "noise": 0.3,
+                "n_samples": 50, "batch_size": 10, "train_ratio": 1.0}},
     {"name": "d-moons-linear", "lesson": "D", "title": "Moons, logistic regression",
      "why": "No hidden layer: a straight boundary, right for most points but never for the "
             "tips of the moons.",

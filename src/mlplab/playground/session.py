@@ -422,4 +422,5 @@ class Session:
                 return np.column_stack([np.round(X, 3), y]).tolist() if len(X) else []
             return {"type": "data", "train": pts(self.X_train, self.y_train),
                     "test": pts(self.X_test, self.y_test), "task": self.task,
-                    "n_classes": self.n_classes, "config": self.config.as_dict()}
+                    "n_classes": self.n_classes, "config": self.config.as_dict(),
+                    "one_d": self.config.dataset in datasets.ONE_D}

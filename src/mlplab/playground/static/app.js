@@ -6,7 +6,7 @@ const MAX_NEURONS = 32;  // lesson A's sliders
 const DATASETS = [
   ["circle", "Circle"], ["xor", "XOR"], ["xor_table", "XOR table"], ["gauss", "Gaussian"], ["spiral", "Spiral"], ["moons", "Moons"],
   ["spirals3", "3 spirals"], ["blobs3", "3 blobs"], ["blobs4", "4 blobs"], ["moons_circles", "Moons+circles"],
-  ["iris", "Iris (2-D)"], ["reg_plane", "Plane (regr.)"], ["reg_gauss", "Gaussians (regr.)"], ["points", "My points"],
+  ["iris", "Iris (2-D)"], ["reg_plane", "Plane (regr.)"], ["reg_gauss", "Gaussians (regr.)"], ["reg_line", "Line (1-D regr.)"], ["points", "My points"],
 ];
 const FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"];
 const FEATURE_FN = {
@@ -32,7 +32,7 @@ const state = {
   hide: [], preset: "", presets: [], data: { train: [], test: [], task: "classification", n_classes: 2 }, frame: null,
   curve: [], playing: false, drawn: null, gradHistory: [],
 };
-window.mlplab = { frames: 0, bytes: 0, state };  // read by the browser tests
+window.mlplab = { frames: 0, bytes: 0, state, curve1d: () => state.frame && curve1d(state.frame) };  // read by the browser tests
 
 // ------------------------------------------------------------------ URL state
 function encodeState() {
@@ -102,7 +102,7 @@ function setConfig(patch, reset = true) {
 function onData(msg) {
   state.data = msg;
   // the server has the last word (e.g. the problem type follows the dataset)
-  for (const k of ["problem", "loss", "output", "dataset", "seed", "data_seed"]) state.config[k] = msg.config[k];
+  for (const k of ["problem", "loss", "output", "dataset", "seed", "data_seed", "features"]) state.config[k] = msg.config[k];
   state.curve = []; state.gradHistory = [];
   saveHash(); renderControls(); buildNetwork(); drawOutput();
 }
@@ -411,13 +411,28 @@ function drawOutput() {
     for (const [x, y, label] of pts) {
       const [px, py] = toCanvas(x, y, size);
       ctx.beginPath(); ctx.arc(px, py, 3.5, 0, 2 * Math.PI);
-      ctx.fillStyle = regression ? colorFor(label, -1, 1) : CLASS_COLORS[label % CLASS_COLORS.length];
+      // a 1-D set: its height is its target, so plain dark points read best against the curve
+      ctx.fillStyle = state.data.one_d ? "#444" : regression ? colorFor(label, -1, 1) : CLASS_COLORS[label % CLASS_COLORS.length];
       ctx.fill();
       ctx.lineWidth = test ? 1.6 : 0.8; ctx.strokeStyle = test ? "#000" : "#fff"; ctx.stroke();
     }
   };
+  if (state.data.one_d && state.frame && state.frame.task === "regression") drawCurve1d(ctx, state.frame, size);
   drawSet(state.data.train, false);
   if (state.view.show_test) drawSet(state.data.test, true);
+}
+function curve1d(frame) {
+  // a 1-D dataset: the network's output along x (any row of the map), as heights in the view
+  const res = frame.res, map = frame._map || (frame._map = b64bytes(frame.map)), row = Math.floor(res / 2);
+  const out = [];
+  for (let i = 0; i < res; i++) out.push([-DOMAIN + (2 * DOMAIN * i) / (res - 1), DOMAIN * (map[row * res + i] / 127.5 - 1)]);
+  return out;
+}
+function drawCurve1d(ctx, frame, size) {
+  ctx.fillStyle = "rgba(255,255,255,0.6)"; ctx.fillRect(0, 0, size, size);  // the curve, not the bands, is the picture
+  ctx.beginPath();
+  curve1d(frame).forEach(([x, y], i) => { const [px, py] = toCanvas(x, y, size); i ? ctx.lineTo(px, py) : ctx.moveTo(px, py); });
+  ctx.lineWidth = 2.5; ctx.strokeStyle = "#222"; ctx.stroke();
 }
 
 // ------------------------------------------------------------------ neurons
