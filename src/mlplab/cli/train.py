@@ -53,6 +53,7 @@ def write_outputs(result, args):
 
         print(f"report         {write_report(result, args.report)}")
     if getattr(args, "animate", None):
+        from ..lab.report import run_title
         from ..viz import RegressionAnimation, TrainingAnimation
 
         rec = result.recorders.get("boundary")
@@ -60,16 +61,14 @@ def write_outputs(result, args):
         curve = result.recorders.get("curve")
         if rec is None and curve is not None:
             anim = RegressionAnimation(curve, result.history, ds.X_train, ds.y_train,
-                                       title=f"{result.config.activation} "
-                                             f"{'-'.join(map(str, result.config.layers))}")
+                                       title=run_title(result))
             print(f"animation      {anim.save(args.animate)}")
             return
         if rec is None:
             raise ValueError(f"--animate needs 2-D classification data or 1-D regression data; "
                              f"{result.dataset.name!r} has {result.dataset.n_features} features")
         anim = TrainingAnimation(rec, result.history, ds.X_train, ds.y_train, classes=ds.classes,
-                                 title=f"{result.config.activation} "
-                                       f"{'-'.join(map(str, result.config.layers))}")
+                                 title=run_title(result))
         print(f"animation      {anim.save(args.animate)}")
 
 

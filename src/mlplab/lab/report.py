@@ -88,6 +88,13 @@ small { color: #666; } .note { color: #555; }
 """
 
 
+def run_title(result) -> str:
+    """``"2-4-4-2 relu (26 parameters)"``: the architecture, not only the hidden sizes."""
+    cfg, ds = result.config, result.dataset
+    sizes = "-".join(map(str, [ds.n_features, *cfg.layers, ds.n_outputs]))
+    return f"{sizes} {cfg.activation} ({result.model.n_params} parameters)"
+
+
 #: frames per animation in a report: only these are rendered (a 2000-epoch run records ~100)
 REPORT_FRAMES = 40
 
@@ -169,7 +176,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         rec = result.recorders.get("boundary")
         if rec is not None:
             anim = TrainingAnimation(rec, h, X_raw, ds.y_train, classes=ds.classes, replica=shown,
-                                     title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}"
+                                     title=run_title(result)
                                            + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""),
                                      max_frames=REPORT_FRAMES)
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
@@ -186,7 +193,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         if curve is not None:
             from ..viz.regression import RegressionAnimation
             anim = RegressionAnimation(curve, h, X_tr, y_tr, replica=shown, max_frames=REPORT_FRAMES,
-                                       title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}")
+                                       title=run_title(result))
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
         parts.append(_section("Fitted curve", *items))
 

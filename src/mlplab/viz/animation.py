@@ -158,7 +158,6 @@ class TrainingAnimation(FrameAnimation):
         # the longest title a frame can have, so the layout keeps room for it
         self._title = ax.set_title("epoch 00000   loss 0.0000   accuracy 100.0%", fontsize=9)
         epochs = np.arange(1, len(self.loss) + 1)
-        cx.plot(epochs, self.loss, color="0.85", lw=1.5)
         (self._line,) = cx.plot([], [], color="#333", lw=2, label="loss")
         (self._dot,) = cx.plot([], [], "o", color="#333")
         cx.set_xlim(0, max(len(self.loss), 1))
@@ -170,7 +169,6 @@ class TrainingAnimation(FrameAnimation):
         cx.grid(alpha=0.3)
         if self.accuracy is not None:
             ax2 = cx.twinx()
-            ax2.plot(epochs, self.accuracy, color="#b9d7f0", lw=1.2)
             (self._acc,) = ax2.plot([], [], color="#1f77b4", lw=1.6, label="accuracy")
             ax2.set_ylim(0, 1.02)
             ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -187,7 +185,7 @@ class TrainingAnimation(FrameAnimation):
     def frames(self):
         """Yield each frame as an RGB uint8 array.
 
-        The static parts (axes, ticks, the faint full curves) are drawn once and
+        The static parts (axes, ticks; no curve of epochs not yet reached) are drawn once and
         kept as a background; each frame restores it and draws only the artists
         that change (field, points on top of it, legend, curve ends, title).
         """

@@ -160,7 +160,6 @@ class RegressionAnimation(FrameAnimation):
         (curve,) = ax.plot([], [], color="#1f77b4", lw=2.2, label="network")
         title = ax.set_title("epoch 00000   loss 0.0000", fontsize=9)
         epochs = np.arange(1, len(self.loss) + 1)
-        cx.plot(epochs, self.loss, color="0.85", lw=1.5)
         (line,) = cx.plot([], [], color="#333", lw=2)
         (dot,) = cx.plot([], [], "o", color="#333")
         cx.set_yscale("log" if np.nanmin(self.loss) > 0 and
