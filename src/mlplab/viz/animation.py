@@ -157,7 +157,6 @@ class TrainingAnimation(FrameAnimation):
         ax.set_ylim(self.grid.y0, self.grid.y1)
         # the longest title a frame can have, so the layout keeps room for it
         self._title = ax.set_title("epoch 00000   loss 0.0000   accuracy 100.0%", fontsize=9)
-        epochs = np.arange(1, len(self.loss) + 1)
         (self._line,) = cx.plot([], [], color="#333", lw=2, label="loss")
         (self._dot,) = cx.plot([], [], "o", color="#333")
         cx.set_xlim(0, max(len(self.loss), 1))

@@ -159,7 +159,6 @@ class RegressionAnimation(FrameAnimation):
         ax.set_xlim(self.xs[0], self.xs[-1])
         (curve,) = ax.plot([], [], color="#1f77b4", lw=2.2, label="network")
         title = ax.set_title("epoch 00000   loss 0.0000", fontsize=9)
-        epochs = np.arange(1, len(self.loss) + 1)
         (line,) = cx.plot([], [], color="#333", lw=2)
         (dot,) = cx.plot([], [], "o", color="#333")
         cx.set_yscale("log" if np.nanmin(self.loss) > 0 and
