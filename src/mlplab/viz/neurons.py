@@ -36,7 +36,7 @@ _MARKERS = ["o", "s", "^", "D"]
 
 
 def _end_labels(ax, ends, levels, low, high, step=0.11):
-    """Each layer's last count ("L1 3/4") at the panel's right edge, stacked in the free
+    """Each layer's last count ("L1: 3/4") at the panel's right edge, stacked in the free
     band farthest from the lines' final levels, so labels neither collide nor hide a line."""
     if not ends:
         return
@@ -116,7 +116,7 @@ def alive_neurons(history, widths=None, success=None, max_panels=20, title=None,
     default) and coloured by the success rule, green or red, as lesson A's grid; a
     replica that diverged reads "diverged at epoch E". When two layers keep the same
     count, their lines stay apart by a small offset and differ in dash and marker; each
-    line ends with its layer and count ("L1 3/4"). The figure's title counts every
+    line ends with its layer and count ("L1: 3/4"). The figure's title counts every
     replica, not only the ``max_panels`` shown.
 
     Parameters
@@ -168,7 +168,7 @@ def alive_neurons(history, widths=None, success=None, max_panels=20, title=None,
             last = d[np.isfinite(d[:, r]), r]
             if last.size:
                 size = f"/{widths[j]}" if widths else ""
-                ends.append((j, f"L{layer} {last[-1]:.0f}{size}", color, last[-1] + offset))
+                ends.append((j, f"L{layer}: {last[-1]:.0f}{size}", color, last[-1] + offset))
             if widths:
                 ax.axhline(widths[j], color=color, lw=0.8, ls=":")
         ax.set_ylim(-0.3, top + 0.5)
