@@ -68,3 +68,22 @@ def test_legend_of_ten_runs_covers_no_curve_and_colours_do_not_repeat():
                              else __import__("matplotlib").colors.to_rgba(ln.get_color()), 3))
               for ln in ax.get_lines()}
     assert len(colors) == 12
+
+
+def test_a_test_curve_per_epoch_from_the_test_curve_callback():
+    import mlplab
+    from mlplab.data import disc_ring
+    from mlplab.nn import losses
+
+    X, y = disc_ring(n_samples=80, seed=0)
+    Xt, yt = disc_ring(n_samples=40, seed=1)
+    net = mlplab.mlp([2, 4, 2], seed=0)
+    h = mlplab.fit(net, X, y, loss="cross_entropy", lr=0.05, epochs=5,
+                   callbacks=[viz.TestCurve(Xt, yt)])
+    assert len(h["test_loss"]) == 5
+    # the last epoch's test loss is the trained network's loss on the test set
+    last = float(losses.get("cross_entropy").value(net.forward(Xt), yt))
+    assert float(h["test_loss"][-1]) == pytest.approx(last, rel=1e-5)
+    fig = viz.training_curves(h, metrics=("loss", "accuracy"))
+    assert _labels(fig.axes[0]) == ["train", "test"]
+    np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata(), np.asarray(h["test_loss"]))

@@ -8,7 +8,7 @@ callbacks in ``mlplab.nn.recorders``.
 
 from .animation import FrameAnimation, TrainingAnimation
 from .boundary import decision_boundary, field_image
-from .curves import training_curves
+from .curves import TestCurve, training_curves
 from .dataset import dataset
 from .functions import activation_functions, bce_vs_mse, loss_vs_error, regression_losses, softmax_temperature
 from .images import confusion_heatmap, image_grid, prediction_grid
@@ -26,4 +26,4 @@ __all__ = ["FrameAnimation", "TrainingAnimation", "decision_boundary", "field_im
            "hidden_representations", "warped_grid", "PathsAnimation", "optimizer_paths",
            "plot_paths", "loss_surface", "loss_landscape",
            "loss_vs_error", "CurveRecorder", "RegressionAnimation", "regression_fit",
-           "regression_predictions", "softmax_temperature", "dead_units"]
+           "regression_predictions", "softmax_temperature", "dead_units", "TestCurve"]

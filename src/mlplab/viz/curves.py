@@ -7,12 +7,34 @@ import warnings
 import numpy as np
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from ..nn.callbacks import Callback
 from ._style import on_axes, on_figure, series_colors
 
 #: the series a metric can have, the History key prefix of each, and their line style
 SERIES = {"train": ("", "-"), "validation": ("val_", "--"), "test": ("test_", ":")}
 #: how each metric is written on its axis
 AXIS_LABELS = {"loss": "loss", "accuracy": "accuracy (%)", "lr": "learning rate"}
+
+
+class TestCurve(Callback):
+    """A callback that records the loss (and accuracy) on a held-out set after every
+    epoch as ``test_loss`` / ``test_accuracy`` in the History, so that
+    :func:`training_curves` draws a test curve per epoch (dotted). The test set never
+    trains the network: it is only evaluated, in inference mode.
+
+    Example: ``fit(net, X, y, ..., callbacks=[viz.TestCurve(X_test, y_test)])``.
+    """
+
+    def __init__(self, X, y, prefix: str = "test_"):
+        self.X, self.y, self.prefix = X, y, prefix
+        self._prepared = None
+
+    def on_epoch_end(self, run, epoch, logs):
+        from ..nn import training
+
+        if self._prepared is None:
+            self._prepared = training.prepare(run.model, run.loss, self.X, self.y, "X_test", "y_test")
+        logs.update(training.evaluate(run.model, run.loss, *self._prepared, prefix=self.prefix))
 
 
 def _series(history, key):
