@@ -55,8 +55,11 @@ def draw_points(ax, X, y, test: bool = False, size: float = 18):
     for k in np.unique(y):
         pts = X[y == k]
         if test:
-            ax.scatter(pts[:, 0], pts[:, 1], s=size * 1.3, facecolors="white",
-                       edgecolors=class_color(int(k)), linewidths=1.6, zorder=3)
+            # hollow, and larger: a training point at the same place stays visible inside
+            from matplotlib.patheffects import Normal, Stroke
+            ax.scatter(pts[:, 0], pts[:, 1], s=size * 2.2, facecolors="none",
+                       edgecolors=class_color(int(k)), linewidths=1.6, zorder=4,
+                       path_effects=[Stroke(linewidth=3.0, foreground="0.1"), Normal()])
         else:
             ax.scatter(pts[:, 0], pts[:, 1], s=size, c=class_color(int(k)), edgecolors="0.1",
                        linewidths=rim, zorder=3)
