@@ -10,11 +10,16 @@ from PIL import Image
 
 import mlplab
 from mlplab import viz
-from mlplab.data import disc_ring, load_mnist, per_seed
+from mlplab.data import disc_ring, line, load_mnist, per_seed
 from mlplab.nn import NeuronStats
 from mlplab.nn.recorders import BoundaryRecorder, Grid
 
 OUT = Path(__file__).parent / "images"
+
+
+def _palette(path, colors=96):
+    """Rewrite a PNG with a small palette: the README stays light."""
+    Image.open(path).convert("RGB").quantize(colors=colors).save(path, optimize=True)
 
 
 def animation_frame():
@@ -24,13 +29,21 @@ def animation_frame():
     h = mlplab.fit(net, X, y, loss="cross_entropy", lr=0.01, epochs=300, callbacks=[rec])
     frames = list(viz.TrainingAnimation(rec, h, X, y, title="2-8-8-2 ReLU, Adam lr 0.01").frames())
     Image.fromarray(frames[12]).save(OUT / "training-animation-frame.png", optimize=True)
+    _palette(OUT / "training-animation-frame.png")
 
 
 def seeds_grid():
     X, y = per_seed("disc_ring", range(20))
     net = mlplab.mlp([2, 4, 4, 2], init="torch", seed=list(range(20)))
     mlplab.fit(net, X, y, loss="cross_entropy", lr=0.05, epochs=300, callbacks=[NeuronStats()])
-    viz.decision_boundary(net, X, y).savefig(OUT / "twenty-seeds.png", dpi=70)
+    viz.decision_boundary(net, X, y).savefig(OUT / "twenty-seeds.png", dpi=60)
+    _palette(OUT / "twenty-seeds.png")
+
+
+def regression_losses():
+    X, y = line(n_samples=10, outlier=True, seed=42)
+    viz.regression_losses(X, y).savefig(OUT / "regression-losses.png", dpi=70)
+    _palette(OUT / "regression-losses.png")
 
 
 def sweep_grid():
@@ -83,12 +96,13 @@ def trace_frame():
 
 
 if __name__ == "__main__":
+    import sys
+
     OUT.mkdir(parents=True, exist_ok=True)
-    animation_frame()
-    seeds_grid()
-    sweep_grid()
-    mnist_predictions()
-    linear_regions()
-    trace_frame()
+    makers = {"animation": animation_frame, "seeds": seeds_grid, "regression": regression_losses,
+              "mnist": mnist_predictions, "sweep": sweep_grid, "regions": linear_regions,
+              "trace": trace_frame}
+    for name in sys.argv[1:] or makers:  # e.g. `python docs/make_images.py seeds regression`
+        makers[name]()
     for p in sorted(OUT.glob("*.png")):
         print(p, p.stat().st_size // 1024, "KB", np.asarray(Image.open(p)).shape)

@@ -55,7 +55,8 @@ def test_train_writes_report_and_gif(tmp_path, capsys):
 def test_animate_needs_2d_data(tmp_path, capsys):
     code = main(["train", "iris", "--epochs", "2", "--animate", str(tmp_path / "a.gif")])
     assert code == 2
-    assert "--animate needs 2-D classification data; 'iris' has 4 features" in capsys.readouterr().err
+    assert ("--animate needs 2-D classification data or 1-D regression data; 'iris' has 4 "
+            "features") in capsys.readouterr().err
     assert not (tmp_path / "a.gif").exists()
 
 

@@ -84,7 +84,7 @@ BAD = {
         "dataset 'csv' needs an uploaded CSV file first"),
     "too wide a layer": (
         lambda ws: ws.send_text(json.dumps({"type": "config", "config": {"layers": [3, 99]}})),
-        "layers[1] must be an integer from 1 to 8; received 99"),
+        "layers[1] must be an integer from 1 to 32; received 99"),
     "negative learning rate": (
         lambda ws: ws.send_text(json.dumps({"type": "set", "key": "lr", "value": -1})),
         "lr must be a number above 0.0 to 10.0; received -1.0"),

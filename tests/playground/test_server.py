@@ -69,7 +69,7 @@ def test_play_trains_and_pause_stops(client):
     ("[1, 2]", "messages must be JSON objects with a 'type'"),
     ('{"type": "fly"}', "unknown message type 'fly'"),
     ('{"type": "config", "config": {"layers": [1, 2, 3, 4, 5, 6, 7]}}', "at most 6 hidden layers"),
-    ('{"type": "config", "config": {"layers": [20]}}', r"layers[0] must be an integer from 1 to 8"),
+    ('{"type": "config", "config": {"layers": [40]}}', r"layers[0] must be an integer from 1 to 32"),
     ('{"type": "set", "key": "lr", "value": -1}', "lr must be a number above 0.0"),
     ('{"type": "export", "what": "everything"}', "export what must be one of model, data"),
     ('{"type": "edit_weight", "layer": 9, "from": 0, "to": 0, "value": 1}', "layer must be 0 to 2"),

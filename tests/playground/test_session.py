@@ -17,8 +17,8 @@ def _decode(s):
 
 @pytest.mark.parametrize("raw,message", [
     ({"layers": [2] * 7}, "layers must be a list of at most 6 hidden layers"),
-    ({"layers": [9]}, r"layers\[0\] must be an integer from 1 to 8; received 9"),
-    ({"layers": [0]}, r"layers\[0\] must be an integer from 1 to 8; received 0"),
+    ({"layers": [33]}, r"layers\[0\] must be an integer from 1 to 32; received 33"),
+    ({"layers": [0]}, r"layers\[0\] must be an integer from 1 to 32; received 0"),
     ({"n_samples": 5000}, "n_samples must be an integer from 20 to 2000; received 5000"),
     ({"epochs_per_frame": 1000}, "epochs_per_frame must be an integer from 1 to 100; received 1000"),
     ({"lr": 0}, "lr must be a number above 0.0 to 10.0; received 0.0"),

@@ -223,7 +223,7 @@ def test_alive_lines_of_equal_counts_both_stay_visible():
     assert first.get_linestyle() != second.get_linestyle()
     assert first.get_marker() != second.get_marker()
     labels = sorted(t.get_text() for t in fig.axes[0].texts)
-    assert labels == ["L1 3/4", "L2 3/4"]
+    assert labels == ["L1: 3/4", "L2: 3/4"]
 
 
 def test_alive_title_counts_every_replica_and_says_what_it_shows():

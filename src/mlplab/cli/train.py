@@ -41,9 +41,11 @@ def check_animatable(args):
     if not args.animate.lower().endswith((".gif", ".mp4", ".html")):
         raise ValueError(f"--animate must end in .gif, .mp4 or .html; received {args.animate!r}")
     entry = catalog.ENTRIES.get(args.dataset)
-    if entry is not None and (entry.shape[1] != 2 or entry.shape[2] is None):
-        raise ValueError(f"--animate needs 2-D classification data; {args.dataset!r} has "
-                         f"{entry.shape[1]} features" + ("" if entry.shape[2] else " (regression)"))
+    one_d_regression = entry is not None and entry.shape[1] == 1 and entry.shape[2] is None
+    if entry is not None and not one_d_regression and (entry.shape[1] != 2 or entry.shape[2] is None):
+        raise ValueError(f"--animate needs 2-D classification data or 1-D regression data; "
+                         f"{args.dataset!r} has {entry.shape[1]} features"
+                         + ("" if entry.shape[2] else " (regression)"))
 
 
 def write_outputs(result, args):
@@ -53,16 +55,22 @@ def write_outputs(result, args):
 
         print(f"report         {write_report(result, args.report)}")
     if getattr(args, "animate", None):
-        from ..viz import TrainingAnimation
+        from ..lab.report import run_title
+        from ..viz import RegressionAnimation, TrainingAnimation
 
         rec = result.recorders.get("boundary")
-        if rec is None:
-            raise ValueError(f"--animate needs 2-D classification data; {result.dataset.name!r} "
-                             f"has {result.dataset.n_features} features")
         ds = result.dataset
+        curve = result.recorders.get("curve")
+        if rec is None and curve is not None:
+            anim = RegressionAnimation(curve, result.history, ds.X_train, ds.y_train,
+                                       title=run_title(result))
+            print(f"animation      {anim.save(args.animate)}")
+            return
+        if rec is None:
+            raise ValueError(f"--animate needs 2-D classification data or 1-D regression data; "
+                             f"{result.dataset.name!r} has {result.dataset.n_features} features")
         anim = TrainingAnimation(rec, result.history, ds.X_train, ds.y_train, classes=ds.classes,
-                                 title=f"{result.config.activation} "
-                                       f"{'-'.join(map(str, result.config.layers))}")
+                                 title=run_title(result))
         print(f"animation      {anim.save(args.animate)}")
 
 

@@ -88,6 +88,17 @@ small { color: #666; } .note { color: #555; }
 """
 
 
+def run_title(result) -> str:
+    """``"2-4-4-2 relu (26 parameters)"``: the architecture, not only the hidden sizes."""
+    cfg, ds = result.config, result.dataset
+    sizes = "-".join(map(str, [ds.n_features, *cfg.layers, ds.n_outputs]))
+    return f"{sizes} {cfg.activation} ({result.model.n_params} parameters)"
+
+
+#: frames per animation in a report: only these are rendered (a 2000-epoch run records ~100)
+REPORT_FRAMES = 40
+
+
 def build_report(result: TrainResult, title: str | None = None) -> str:
     """The report's HTML text for a finished run (see the module docstring)."""
     from ..viz import (
@@ -100,6 +111,7 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         image_grid,
         network_graph,
         prediction_grid,
+        regression_fit,
         saturation,
         training_curves,
     )
@@ -165,10 +177,26 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
         rec = result.recorders.get("boundary")
         if rec is not None:
             anim = TrainingAnimation(rec, h, X_raw, ds.y_train, classes=ds.classes, replica=shown,
-                                     title=f"{cfg.activation} {'-'.join(map(str, cfg.layers))}"
-                                           + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""))
+                                     title=run_title(result)
+                                           + (f", seed {cfg.seeds[shown]}" if reps > 1 else ""),
+                                     max_frames=REPORT_FRAMES)
             items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
         parts.append(_section("Decision boundary", *items))
+
+    if ds.n_features == 1 and not classification:
+        X_tr = X_raw[shown] if np.ndim(X_raw) == 3 else X_raw
+        y_tr = ds.y_train[shown] if np.ndim(ds.y_train) == 2 else ds.y_train
+        with_test = reps == 1 and ds.n_test
+        items = [_img(regression_fit(model, X_tr, y_tr, X_test_raw if with_test else None,
+                                     ds.y_test if with_test else None, transform=transform,
+                                     replica=shown), "fitted curve")]
+        curve = result.recorders.get("curve")
+        if curve is not None:
+            from ..viz.regression import RegressionAnimation
+            anim = RegressionAnimation(curve, h, X_tr, y_tr, replica=shown, max_frames=REPORT_FRAMES,
+                                       title=run_title(result))
+            items.append(player_html(list(anim.frames()), anim.labels(), fps=12, title="training"))
+        parts.append(_section("Fitted curve", *items))
 
     if classification and reps == 1:
         # with no test set (--test-size 0) the training rows are what there is to show
@@ -214,11 +242,10 @@ def build_report(result: TrainResult, title: str | None = None) -> str:
     if "weights" in result.recorders:
         names = ds.feature_names if len(ds.feature_names) <= 8 else None
         anim = NetworkAnimation(result.recorders["weights"], replica=shown, input_names=names,
-                                history=h)
+                                history=h, max_frames=REPORT_FRAMES)
         parts.append(_section("The network", _img(network_graph(model, replica=shown, input_names=names),
                                                   "network graph"),
-                              player_html(list(anim.frames()), anim.labels(), fps=8,
-                                          title="weights during training")))
+                              anim.to_html(fps=8)))  # hover: each weight's value
 
     body = "\n".join(parts)
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

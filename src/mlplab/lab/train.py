@@ -299,6 +299,10 @@ def _recorders(config, ds, X_raw):
     if ds.n_features == 2 and ds.task == "classification":  # X_raw may be (R, n, 2): Grid pools it
         out["boundary"] = BoundaryRecorder(Grid.around(X_raw), every=every,
                                            transform=ds.scaler.transform)
+    if ds.n_features == 1 and ds.task == "regression":  # the fitted curve y = f(x)
+        from ..viz.regression import CurveRecorder  # pictures are asked for: matplotlib is there
+
+        out["curve"] = CurveRecorder(X_raw, every=every, transform=ds.scaler.transform)
     if sum(config.layers) <= 40 and ds.n_features <= 8 and ds.n_outputs <= 8:
         out["weights"] = WeightRecorder(every=max(1, config.epochs // 50))
     return out

@@ -29,6 +29,11 @@ def create_app():
     def favicon():
         return Response(content=(static / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
+    @app.get("/presets")
+    def presets():
+        from .presets import presets as all_presets
+        return JSONResponse({"presets": all_presets()})
+
     @app.get("/health")
     def health():
         return JSONResponse({"status": "ok", "sessions": len(app.state.connections)})

@@ -12,11 +12,11 @@ import numbers
 from dataclasses import asdict, dataclass, field, fields
 
 from ..nn import activations, initializers, losses, pairing
-from .datasets import DATASETS, FEATURES
+from .datasets import DATASETS, FEATURES, ONE_D, X1_FEATURES
 
 LIMITS = {
     "hidden_layers": 6,
-    "neurons": 8,
+    "neurons": 32,  # lesson A's sliders go to 32
     "n_samples": 2000,
     "points": 2000,
     "epochs_per_frame": 100,
@@ -105,7 +105,8 @@ def validate(raw: dict, base: Config | None = None) -> Config:
     c.dataset = _choice("dataset", c.dataset, (*DATASETS, *EXTRA_DATASETS))
     c.n_samples = _int("n_samples", c.n_samples, 20, LIMITS["n_samples"])
     c.noise = _float("noise", c.noise, 0.0, 0.5)
-    c.train_ratio = _float("train_ratio", c.train_ratio, 0.1, 0.9)
+    # up to 100%: lesson B trains on the 4 truth-table points and has no test set
+    c.train_ratio = _float("train_ratio", c.train_ratio, 0.1, 1.0)
     c.data_seed = _int("data_seed", c.data_seed, 0, 2**31 - 1)
     c.batch_size = _int("batch_size", c.batch_size, 1, LIMITS["n_samples"])
     if not isinstance(c.features, list) or not c.features:
@@ -114,6 +115,8 @@ def validate(raw: dict, base: Config | None = None) -> Config:
     for f in c.features:
         _choice("features", f, tuple(FEATURES))
     c.features = [f for f in FEATURES if f in c.features]  # canonical order, no repeats
+    if c.dataset in ONE_D:  # the height is the target: the network may only see x
+        c.features = [f for f in c.features if f in X1_FEATURES] or ["x1"]
     if not isinstance(c.layers, list) or len(c.layers) > LIMITS["hidden_layers"]:
         raise ValueError(f"layers must be a list of at most {LIMITS['hidden_layers']} hidden layers; "
                          f"received {c.layers!r}")

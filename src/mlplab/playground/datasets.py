@@ -4,6 +4,11 @@
 int64 labels (or float32 targets in [-1, 1] for regression) and ``"classification"``
 or ``"regression"``. ``noise`` runs from 0 to 0.5, as TensorFlow Playground's
 0-50% slider.
+
+Points are drawn to fill the view; :data:`INPUT_SCALE` says by how much a dataset was
+enlarged for that, and the network sees the points divided by it, at the scale its
+lesson uses (lesson A's disc and ring has radius 1: drawn x5, the network sees x / 5,
+as a network trained on ``mlplab.data.disc_ring`` does).
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ DOMAIN = 6.0
 def _circle(n, noise, rng):
     X, y = toy.disc_ring(n, seed=rng)
     return X * 5 + rng.normal(0, noise * 2, X.shape), y
+
+
+def _xor_table(n, noise, rng):
+    # lesson B's truth table: the 4 points (0, 0), (0, 1), (1, 0), (1, 1), drawn x5
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    y = np.array([0, 1, 1, 0], dtype=np.int64)
+    return X * 5 + rng.normal(0, noise, X.shape), y
 
 
 def _xor(n, noise, rng):
@@ -82,6 +94,17 @@ def _reg_plane(n, noise, rng):
     return X, np.clip(y, -1, 1)
 
 
+def _reg_line(n, noise, rng):
+    # lesson C's line y = 2x + 1 + noise on x in [1, 10], drawn as points (x, y) across the
+    # view: x -> (x - 5.5) * 10 / 9 in [-5, 5], y -> (y - 12) / 2.4; the target is that
+    # height / DOMAIN (in [-1, 1], as every playground regression target), and the network
+    # sees x only (ONE_D), so its output over x is the fitted curve
+    x = np.linspace(1, 10, n)
+    y = 2 * x + 1 + rng.normal(0, 1 + 8 * noise, n)
+    X = np.column_stack([(x - 5.5) * 10 / 9, np.clip((y - 12) / 2.4, -DOMAIN, DOMAIN)])
+    return X, X[:, 1] / DOMAIN
+
+
 def _reg_gauss(n, noise, rng):
     X = rng.uniform(-5, 5, (n, 2))
     centres = [(-3, 2.5, 1.0), (0, 2.5, -1.0), (3, 2.5, 1.0), (-3, -2.5, -1.0), (0, -2.5, 1.0),
@@ -96,6 +119,7 @@ def _reg_gauss(n, noise, rng):
 DATASETS = {
     "circle": (_circle, "classification", 2),
     "xor": (_xor, "classification", 2),
+    "xor_table": (_xor_table, "classification", 2),
     "gauss": (_gauss, "classification", 2),
     "spiral": (_spiral, "classification", 2),
     "moons": (_moons, "classification", 2),
@@ -106,6 +130,7 @@ DATASETS = {
     "iris": (_iris, "classification", 3),
     "reg_plane": (_reg_plane, "regression", 1),
     "reg_gauss": (_reg_gauss, "regression", 1),
+    "reg_line": (_reg_line, "regression", 1),
 }
 
 
@@ -118,10 +143,23 @@ def make(name: str, n_samples: int, noise: float, seed: int):
     return X, y, task
 
 
+#: 1-D datasets: the point's height is its target, so the network takes x1 features only
+ONE_D = {"reg_line"}
+X1_FEATURES = ("x1", "x1^2", "sin(x1)")
+
+#: how much a dataset is enlarged to fill the view; the network sees points / scale
+INPUT_SCALE = {"circle": 5.0, "xor_table": 5.0}
+
+
+def input_scale(name: str) -> float:
+    return INPUT_SCALE.get(name, 1.0)
+
+
 def split(X, y, train_ratio: float, seed: int):
-    """Shuffle and cut: the first ``train_ratio`` of the rows train, the rest test."""
+    """Shuffle and cut: the first ``train_ratio`` of the rows train, the rest test
+    (none at 100%)."""
     order = np.random.default_rng(seed + 7919).permutation(len(X))
-    cut = max(1, min(len(X) - 1, int(round(train_ratio * len(X)))))
+    cut = max(1, min(len(X) - (train_ratio < 1), int(round(train_ratio * len(X)))))
     tr, te = order[:cut], order[cut:]
     return X[tr], y[tr], X[te], y[te]
 

@@ -289,12 +289,14 @@ class Session:
     # ---------------------------------------------------------- training
     def _inputs(self, X):
         """The network's inputs for points ``X`` (cached for the fixed grids and data)."""
-        key = (id(X), len(X), tuple(self.config.features))
+        scale = datasets.input_scale(self.config.dataset)  # the lesson's scale, not the view's
+        key = (id(X), len(X), tuple(self.config.features), scale)
         hit = self._features_cache.get(key)
         if hit is None or hit[0] is not X:
             if len(self._features_cache) > 16:
                 self._features_cache.clear()
-            hit = self._features_cache[key] = (X, datasets.features(X, self.config.features))
+            hit = self._features_cache[key] = (X, datasets.features(X / np.float32(scale),
+                                                                    self.config.features))
         return hit[1]
 
     def train(self, epochs: int) -> None:
@@ -420,4 +422,5 @@ class Session:
                 return np.column_stack([np.round(X, 3), y]).tolist() if len(X) else []
             return {"type": "data", "train": pts(self.X_train, self.y_train),
                     "test": pts(self.X_test, self.y_test), "task": self.task,
-                    "n_classes": self.n_classes, "config": self.config.as_dict()}
+                    "n_classes": self.n_classes, "config": self.config.as_dict(),
+                    "one_d": self.config.dataset in datasets.ONE_D}

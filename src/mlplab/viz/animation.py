@@ -1,9 +1,10 @@
 """The training animation: decision boundary beside the loss curve, one frame per
 recorded epoch, exported as GIF, MP4 (when ffmpeg exists) or an offline HTML player.
 
-The figure is built once; each frame swaps the field image's data and moves the
-curve's end, then the canvas is drawn and grabbed. No contourf is redrawn per
-frame (``benchmarks/animation.py`` compares this with the usual way).
+The figure is built once; each frame swaps the field image's data, replaces the
+boundary's 0.5 contour line (one ``contour`` call, not a filled ``contourf``) and
+moves the curve's end, then only those artists are redrawn and the canvas grabbed
+(``benchmarks/animation.py`` compares this with the usual way).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..nn.recorders import BoundaryRecorder
-from ._style import new_figure
-from .boundary import _legend, draw_points, field_image
+from ._style import frame_subset, new_figure
+from .boundary import _legend, draw_boundary, draw_points, field_image
 from .player import player_html, standalone_page
 
 
@@ -115,16 +117,21 @@ class TrainingAnimation(FrameAnimation):
     X, y : the training points to draw (raw, as the recorder's grid)
     X_test, y_test : optional test points (drawn hollow)
     replica : which replica to show when the model had replicas
+    max_frames : at most this many of the recorded frames, evenly spread (first and last
+        kept): only those are rendered
     """
 
     def __init__(self, recorder: BoundaryRecorder, history, X, y, X_test=None, y_test=None,
-                 replica: int = 0, classes=None, title: str = "", size=(9.0, 4.0), dpi: int = 80):
+                 replica: int = 0, classes=None, title: str = "", size=(9.0, 4.0), dpi: int = 80,
+                 max_frames=None):
         if not recorder.frames:
             raise ValueError("the recorder holds no frames: pass it to fit(callbacks=[...]) first")
         film = recorder.film
         if film.ndim == 5:
             film = film[:, replica]
-        self.film, self.epochs, self.grid = film, list(recorder.epochs), recorder.grid
+        keep = frame_subset(len(film), max_frames)
+        self.film, self.grid = film[keep], recorder.grid
+        self.epochs = [recorder.epochs[i] for i in keep]
         loss = np.asarray(history["loss"])
         acc = np.asarray(history["accuracy"]) if "accuracy" in history else None
         if loss.ndim == 2:
@@ -144,20 +151,21 @@ class TrainingAnimation(FrameAnimation):
     def _build(self):
         fig = new_figure(*self.size, dpi=self.dpi)
         ax, cx = fig.subplots(1, 2, width_ratios=[1.0, 1.15])
-        self._im = ax.imshow(field_image(self.film[0]), extent=self.grid.extent, origin="lower",
-                             interpolation="nearest", aspect="auto", zorder=1)
+        self._im = ax.imshow(field_image(self.film[0], boundary=False), extent=self.grid.extent,
+                             origin="lower", interpolation="bilinear", aspect="auto", zorder=1)
+        self._contours = []
         draw_points(ax, self.X, self.y, size=12)
         if self.X_test is not None:
             draw_points(ax, self.X_test, self.y_test, test=True, size=12)
         _legend(ax, self.classes, self.X_test is not None)
         ax.set_xlim(self.grid.x0, self.grid.x1)
         ax.set_ylim(self.grid.y0, self.grid.y1)
-        self._title = ax.set_title("")
-        epochs = np.arange(1, len(self.loss) + 1)
-        cx.plot(epochs, self.loss, color="0.85", lw=1.5)
+        # the longest title a frame can have, so the layout keeps room for it
+        self._title = ax.set_title("epoch 00000   loss 0.0000   accuracy 100.0%", fontsize=9)
         (self._line,) = cx.plot([], [], color="#333", lw=2, label="loss")
         (self._dot,) = cx.plot([], [], "o", color="#333")
         cx.set_xlim(0, max(len(self.loss), 1))
+        cx.xaxis.set_major_locator(MaxNLocator(integer=True))
         top = float(np.nanmax(self.loss[np.isfinite(self.loss)])) if np.isfinite(self.loss).any() else 1
         cx.set_ylim(0, top * 1.05)
         cx.set_xlabel("epoch")
@@ -165,11 +173,13 @@ class TrainingAnimation(FrameAnimation):
         cx.grid(alpha=0.3)
         if self.accuracy is not None:
             ax2 = cx.twinx()
-            ax2.plot(epochs, self.accuracy, color="#b9d7f0", lw=1.2)
             (self._acc,) = ax2.plot([], [], color="#1f77b4", lw=1.6, label="accuracy")
             ax2.set_ylim(0, 1.02)
+            ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax2.set_ylabel("accuracy", color="#1f77b4")
-            cx.legend(handles=[self._line, self._acc], loc="center right", fontsize=8)
+            # below the epoch axis: off the curves and clear of the title above
+            cx.legend(handles=[self._line, self._acc], loc="upper center", ncols=2, fontsize=8,
+                      bbox_to_anchor=(0.5, -0.16), frameon=False)
         else:
             self._acc = None
         if self.title:
@@ -179,17 +189,18 @@ class TrainingAnimation(FrameAnimation):
     def frames(self):
         """Yield each frame as an RGB uint8 array.
 
-        The static parts (axes, ticks, the faint full curves) are drawn once and
+        The static parts (axes, ticks; no curve of epochs not yet reached) are drawn once and
         kept as a background; each frame restores it and draws only the artists
         that change (field, points on top of it, legend, curve ends, title).
         """
         fig = self._build()
         canvas = fig.canvas
         ax = self._im.axes
-        moving = [self._im, *ax.collections, ax.get_legend(), self._line, self._dot, self._title]
+        points = list(ax.collections)
+        moving = [self._line, self._dot, self._title]
         if self._acc is not None:
             moving.append(self._acc)
-        for artist in moving:
+        for artist in [self._im, *points, *moving]:
             artist.set_animated(True)
         canvas.draw()
         fig.set_layout_engine("none")  # the layout is fixed now; keep it from re-running
@@ -197,12 +208,18 @@ class TrainingAnimation(FrameAnimation):
         for proba, done in zip(self.film, self.epochs):
             self._update(proba, done)
             canvas.restore_region(background)
-            for artist in moving:
+            # field, then its boundary line, then the points on top of both
+            for artist in [self._im, *self._contours, *points, *moving]:
                 fig.draw_artist(artist)
             yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
     def _update(self, proba, done):
-        self._im.set_data(field_image(proba))
+        self._im.set_data(field_image(proba, boundary=False))
+        for old in self._contours:
+            old.remove()
+        self._contours = draw_boundary(self._im.axes, proba, self.grid)
+        for c in self._contours:
+            c.set_animated(True)
         x = np.arange(1, done + 1)
         self._line.set_data(x, self.loss[:done])
         self._dot.set_data(x[-1:], self.loss[done - 1:done])

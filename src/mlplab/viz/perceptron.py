@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._style import BAD, GOOD, new_figure
+from ._style import BAD, GOOD, new_figure, on_figure
 from .animation import FrameAnimation
 from .boundary import _legend, decision_boundary
 
@@ -52,13 +52,15 @@ def _big_points(ax, X, y):
                    linewidths=1.2, zorder=4)
 
 
-def perceptron_figure(model, X, y, *, classes=None, transform=None, title=None):
+def perceptron_figure(model, X, y, *, classes=None, transform=None, title=None, fig=None):
     """The fitted perceptron's line over ``(X, y)`` and its mistakes per epoch.
 
     Parameters
     ----------
     model : a fitted :class:`~mlplab.nn.Perceptron` (``errors_``, ``weights_``, ``bias_``)
     X, y : the points to draw (raw; ``transform`` maps them to the perceptron's inputs)
+    fig : Figure or SubFigure, optional
+        Where to draw the two panels (a new figure when omitted); it is returned.
     """
     if not hasattr(model, "errors_"):
         raise ValueError("model must be a fitted Perceptron: call fit(X, y) first")
@@ -67,16 +69,14 @@ def perceptron_figure(model, X, y, *, classes=None, transform=None, title=None):
         raise ValueError(f"perceptron_figure draws 2-D data; received X of shape {X.shape}")
     from ..nn.recorders import Grid
 
-    fig = decision_boundary(model, X, y, classes=classes, transform=transform,
-                            grid=Grid.around(X, resolution=200, margin=0.3),
-                            title=title or _describe(model.weights_, model.bias_))
-    fig.set_size_inches(10.4, 4.4)
-    grid = fig.add_gridspec(1, 2, width_ratios=[1.1, 1.0])
-    ax = fig.axes[0]
-    ax.set_subplotspec(grid[0])
-    _big_points(ax, X, y)
-    _errors_panel(fig.add_subplot(grid[1]), model.errors_, model.converged_)
-    return fig
+    root, host = on_figure(fig, 10.4, 4.4)
+    line_ax, errors_ax = host.subplots(1, 2, width_ratios=[1.1, 1.0])
+    decision_boundary(model, X, y, classes=classes, transform=transform, ax=line_ax,
+                      grid=Grid.around(X, resolution=200, margin=0.3),
+                      title=title or _describe(model.weights_, model.bias_))
+    _big_points(line_ax, X, y)
+    _errors_panel(errors_ax, model.errors_, model.converged_)
+    return root
 
 
 class PerceptronAnimation(FrameAnimation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._style import CLASS_COLORS, new_figure
+from ._style import CLASS_COLORS, on_figure
 
 
 def hidden_activations(model, X) -> list[np.ndarray]:
@@ -29,16 +29,21 @@ def project(H, method="pca", seed=0) -> np.ndarray:
     return centred @ vt[:2].T
 
 
-def hidden_representations(model, X, y, method="pca", max_points=2000, seed=0, classes=None):
+def hidden_representations(model, X, y, method="pca", max_points=2000, seed=0, classes=None,
+                           fig=None):
     """One panel for the input and one per hidden layer, points coloured by class."""
     X, y = np.asarray(X), np.asarray(y)
     if len(X) > max_points:
         keep = np.random.default_rng(seed).choice(len(X), max_points, replace=False)
         X, y = X[keep], y[keep]
     layers = [X] + hidden_activations(model, X)
-    fig = new_figure(3.2 * len(layers), 3.3)
+    cols = min(len(layers), 6)  # deep networks wrap: every thumbnail stays legible
+    rows = -(-len(layers) // cols)
+    fig, box = on_figure(fig, 3.0 * cols, 3.1 * rows + 0.3)
+    axes = []
     for i, H in enumerate(layers):
-        ax = fig.add_subplot(1, len(layers), i + 1)
+        ax = box.add_subplot(rows, cols, i + 1)
+        axes.append(ax)
         P = project(H, method, seed)
         for k in np.unique(y):
             ax.scatter(*P[y == k].T, s=6, color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
@@ -46,12 +51,12 @@ def hidden_representations(model, X, y, method="pca", max_points=2000, seed=0, c
         ax.set_title("input" if i == 0 else f"hidden layer {i} ({H.shape[1]} units)", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.axes[0].legend(fontsize=7, markerscale=2)
-    fig.suptitle(f"representations projected by {method.upper()}", fontsize=10)
+    axes[0].legend(fontsize=7, markerscale=2)
+    box.suptitle(f"representations projected by {method.upper()}", fontsize=10)
     return fig
 
 
-def warped_grid(model, X, y, layer: int = 1, lines: int = 21):
+def warped_grid(model, X, y, layer: int = 1, lines: int = 21, fig=None):
     """How hidden layer ``layer`` (it must have 2 units) bends the input plane:
     grid lines and data mapped through the network up to that layer's activation."""
     X, y = np.asarray(X), np.asarray(y)
@@ -59,8 +64,8 @@ def warped_grid(model, X, y, layer: int = 1, lines: int = 21):
     pad = 0.1 * (hi - lo)
     lo, hi = lo - pad, hi + pad
     t = np.linspace(0, 1, 200)
-    fig = new_figure(8.4, 4.0)
-    ax, bx = fig.subplots(1, 2)
+    fig, box = on_figure(fig, 8.4, 4.0)
+    ax, bx = box.subplots(1, 2)
 
     def through(P):
         H = hidden_activations(model, P)

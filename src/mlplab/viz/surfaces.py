@@ -14,7 +14,7 @@ import numpy as np
 
 from ..nn import optimizers
 from ..nn._registry import Registry
-from ._style import CLASS_COLORS, new_figure
+from ._style import CLASS_COLORS, new_figure, on_axes
 from .animation import FrameAnimation
 
 registry = Registry("surface")
@@ -103,53 +103,114 @@ def get_surface(surface) -> Surface:
     return surface if isinstance(surface, Surface) else registry.factory(surface)()
 
 
-def optimizer_paths(surface="rosenbrock", steps=500, walkers=None, lr=None, start=None):
-    """``{walker: (steps + 1, 2) path}`` from the same start with each optimizer."""
+def optimizer_paths(surface="rosenbrock", steps=500, walkers=None, lr=None, start=None,
+                    noise: float = 0.0, seed=None):
+    """``{walker: (steps + 1, 2) path}`` from the same start with each optimizer.
+
+    ``noise`` > 0 imitates mini-batches: each step's gradient is the exact one plus
+    Gaussian noise of standard deviation ``noise * (1 + |g|)`` (drawn from ``seed``; the
+    same draws for every walker), so the paths wander as stochastic gradient descent does.
+    """
     s = get_surface(surface)
     walkers = walkers or WALKERS
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a number >= 0 (the gradient noise's relative size); "
+                         f"received noise={noise!r}")
     rates = {**DEFAULT_LR.get(s.name, {}), **(lr or {})}
     paths = {}
     for name, (opt_name, options) in walkers.items():
         p = np.array([start or s.start], dtype=np.float64)
         opt = optimizers.get(opt_name, lr=rates.get(name, 1e-3), **options)
+        rng = np.random.default_rng(seed)
         path = [p[0].copy()]
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(steps):
-                gx, gy = s.grad(p[0, 0], p[0, 1])
-                opt.step([(p, np.array([[gx, gy]]))])
+                g = np.array([s.grad(p[0, 0], p[0, 1])], dtype=np.float64)
+                if noise:
+                    g = g + noise * (1 + np.abs(g)) * rng.standard_normal(g.shape)
+                opt.step([(p, g)])
                 path.append(p[0].copy())
         paths[name] = np.array(path)
     return paths
 
 
-def _contours(ax, s, n=200):
+def _height(s, gx, gy):
+    z = s.f(gx, gy)
+    return np.log10(z - z.min() + 1e-3) if s.log_levels else z
+
+
+def _contours(ax, s, start, n=200):
     x0, x1, y0, y1 = s.window
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    z = s.f(gx, gy)
-    if s.log_levels:
-        z = np.log10(z - z.min() + 1e-3)
+    z = _height(s, gx, gy)
     ax.contourf(gx, gy, z, levels=30, cmap="Blues_r", alpha=0.45)
     ax.contour(gx, gy, z, levels=15, colors="0.55", linewidths=0.4)
     if s.minimum is not None:
-        ax.plot(*s.minimum, marker="*", ms=14, color="gold", mec="k", zorder=5, label="minimum")
-    ax.plot(*s.start, "ko", ms=5, zorder=5)
+        ax.plot(*s.minimum, marker="*", ms=14, color="gold", mec="k", zorder=5, ls="",
+                label="minimum")
+    ax.plot(*start, "ko", ms=6, zorder=5, ls="", label="start")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
 
 
-def plot_paths(surface="rosenbrock", paths=None, steps=500, title=None):
-    """Contour map of the surface with each optimizer's path from the same start."""
+def _start_of(s, paths):
+    """Where the paths really start (their first point), not the surface's default."""
+    first = np.asarray(next(iter(paths.values())))[0]
+    return float(first[0]), float(first[1])
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def _surface3d(ax, s, paths, n=80):
+    x0, x1, y0, y1 = s.window
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    ax.plot_surface(gx, gy, _height(s, gx, gy), cmap="Blues_r", alpha=0.55, linewidth=0,
+                    antialiased=True, rcount=n, ccount=n)
+    for i, (name, path) in enumerate(paths.items()):
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = _height(s, path[:, 0], path[:, 1]) if not s.log_levels else \
+                np.log10(s.f(path[:, 0], path[:, 1]) - s.f(gx, gy).min() + 1e-3)
+        ax.plot(path[:, 0], path[:, 1], z, "-", color=CLASS_COLORS[i], lw=1.8, label=name,
+                zorder=5)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_zlabel("log10 f" if s.log_levels else "f(x, y)")
+
+
+def plot_paths(surface="rosenbrock", paths=None, steps=500, title=None, ax=None,
+               three_d: bool = False):
+    """Contour map of the surface with each optimizer's path from the same start.
+
+    The start marker and the title come from the paths' own first point. With
+    ``three_d`` the surface is drawn in 3-D with the paths on it (``ax``, if given,
+    must then be a 3-D Axes: ``fig.add_subplot(projection="3d")``).
+    """
     s = get_surface(surface)
     paths = paths or optimizer_paths(s, steps)
-    fig = new_figure(6.2, 5.2)
-    ax = fig.add_subplot()
-    _contours(ax, s)
+    start = _start_of(s, paths)
+    n_steps = len(next(iter(paths.values()))) - 1
+    text = title or f"{s.name}: {n_steps} steps from ({_fmt(start[0])}, {_fmt(start[1])})"
+    if three_d:
+        if ax is None:
+            fig = new_figure(6.4, 5.4)
+            ax = fig.add_subplot(projection="3d")
+        elif getattr(ax, "name", "") != "3d":
+            raise ValueError("three_d=True draws on a 3-D Axes: pass ax=fig.add_subplot("
+                             f"projection='3d'); received a {getattr(ax, 'name', type(ax))!r} Axes")
+        fig = on_axes(ax, 0, 0)[0]
+        _surface3d(ax, s, paths)
+        ax.legend(fontsize=8, loc="upper left")
+        ax.set_title(text, fontsize=10)
+        return fig
+    fig, ax = on_axes(ax, 7.4, 5.2)
+    _contours(ax, s, start)
     for i, (name, path) in enumerate(paths.items()):
         ax.plot(path[:, 0], path[:, 1], "-", color=CLASS_COLORS[i], lw=1.6, label=name)
         ax.plot(*path[-1], "o", color=CLASS_COLORS[i], ms=6, mec="white")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(title or f"{s.name}: {len(next(iter(paths.values()))) - 1} steps from "
-                 f"({s.start[0]}, {s.start[1]})", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    ax.set_title(text, fontsize=10)
     return fig
 
 
@@ -157,11 +218,13 @@ class PathsAnimation(FrameAnimation):
     """The walkers moving together, ``every`` steps per frame."""
 
     def __init__(self, surface="rosenbrock", paths=None, steps=500, every=5):
+        """``paths`` as :func:`optimizer_paths` returns them (default: all walkers)."""
         self.surface = get_surface(surface)
         self.paths = paths or optimizer_paths(self.surface, steps)
         self.every = every
         self.title = f"optimizers on {self.surface.name}"
         self.n = len(next(iter(self.paths.values())))
+        self.start = _start_of(self.surface, self.paths)
 
     def _steps(self):
         return list(range(0, self.n, self.every)) + ([self.n - 1] if (self.n - 1) % self.every else [])
@@ -170,17 +233,23 @@ class PathsAnimation(FrameAnimation):
         return [f"step {k}" for k in self._steps()]
 
     def frames(self):
-        fig = new_figure(6.2, 5.2, dpi=80)
+        fig = new_figure(7.4, 5.2, dpi=80)
         ax = fig.add_subplot()
-        _contours(ax, self.surface)
+        _contours(ax, self.surface, self.start)
         lines, dots = [], []
         for i, name in enumerate(self.paths):
             (line,) = ax.plot([], [], "-", color=CLASS_COLORS[i], lw=1.6, label=name)
             (dot,) = ax.plot([], [], "o", color=CLASS_COLORS[i], ms=6, mec="white")
             lines.append(line)
             dots.append(dot)
-        ax.legend(fontsize=8, loc="lower right")
-        title = ax.set_title("")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+        start = f"({_fmt(self.start[0])}, {_fmt(self.start[1])})"
+        ax.set_title(f"{self.title} from {start}", fontsize=10)
+        # the step counter, in every frame, inside the axes
+        title = ax.text(0.02, 0.97, f"step {self.n - 1}", transform=ax.transAxes, fontsize=10,
+                        ha="left", va="top", zorder=6,
+                        bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.6", alpha=0.9))
+        self._counter = title
         moving = [*lines, *dots, title]
         for a in moving:
             a.set_animated(True)
@@ -191,7 +260,7 @@ class PathsAnimation(FrameAnimation):
             for path, line, dot in zip(self.paths.values(), lines, dots):
                 line.set_data(path[:k + 1, 0], path[:k + 1, 1])
                 dot.set_data(path[k:k + 1, 0], path[k:k + 1, 1])
-            title.set_text(f"{self.title}: step {k}")
+            title.set_text(f"step {k} of {self.n - 1}")
             fig.canvas.restore_region(background)
             for a in moving:
                 fig.draw_artist(a)

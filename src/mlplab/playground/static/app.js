@@ -2,10 +2,11 @@
 "use strict";
 
 const CLASS_COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+const MAX_NEURONS = 32;  // lesson A's sliders
 const DATASETS = [
-  ["circle", "Circle"], ["xor", "XOR"], ["gauss", "Gaussian"], ["spiral", "Spiral"], ["moons", "Moons"],
+  ["circle", "Circle"], ["xor", "XOR"], ["xor_table", "XOR table"], ["gauss", "Gaussian"], ["spiral", "Spiral"], ["moons", "Moons"],
   ["spirals3", "3 spirals"], ["blobs3", "3 blobs"], ["blobs4", "4 blobs"], ["moons_circles", "Moons+circles"],
-  ["iris", "Iris (2-D)"], ["reg_plane", "Plane (regr.)"], ["reg_gauss", "Gaussians (regr.)"], ["points", "My points"],
+  ["iris", "Iris (2-D)"], ["reg_plane", "Plane (regr.)"], ["reg_gauss", "Gaussians (regr.)"], ["reg_line", "Line (1-D regr.)"], ["points", "My points"],
 ];
 const FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"];
 const FEATURE_FN = {
@@ -28,10 +29,10 @@ const DOMAIN = 6;
 const $ = (id) => document.getElementById(id);
 const state = {
   config: JSON.parse(JSON.stringify(DEFAULTS)), view: { show_test: false, discretize: false },
-  hide: [], data: { train: [], test: [], task: "classification", n_classes: 2 }, frame: null,
+  hide: [], preset: "", presets: [], data: { train: [], test: [], task: "classification", n_classes: 2 }, frame: null,
   curve: [], playing: false, drawn: null, gradHistory: [],
 };
-window.mlplab = { frames: 0, bytes: 0, state };  // read by the browser tests
+window.mlplab = { frames: 0, bytes: 0, state, curve1d: () => state.frame && curve1d(state.frame) };  // read by the browser tests
 
 // ------------------------------------------------------------------ URL state
 function encodeState() {
@@ -42,10 +43,15 @@ function encodeState() {
   if (state.view.show_test) p.set("show_test", "1");
   if (state.view.discretize) p.set("discretize", "1");
   if (state.hide.length) p.set("hide", state.hide.join(","));
+  if (state.preset) p.set("preset", state.preset);
   return p.toString();
 }
+function presetNamed(name) { return state.presets.find((x) => x.name === name); }
 function decodeState(hash) {
   const p = new URLSearchParams(hash.replace(/^#/, ""));
+  // a lesson's setup first (teacher mode: #preset=b-xor-2-hidden&hide=lr,optimizer), then the settings the link changes
+  const preset = presetNamed(p.get("preset") || "");
+  if (preset) { state.preset = preset.name; state.config = JSON.parse(JSON.stringify(preset.config)); }
   for (const [k, v] of p.entries()) {
     if (k === "show_test" || k === "discretize") state.view[k] = v === "1";
     else if (k === "hide") state.hide = v.split(",").filter(Boolean);
@@ -96,7 +102,7 @@ function setConfig(patch, reset = true) {
 function onData(msg) {
   state.data = msg;
   // the server has the last word (e.g. the problem type follows the dataset)
-  for (const k of ["problem", "loss", "output", "dataset", "seed", "data_seed"]) state.config[k] = msg.config[k];
+  for (const k of ["problem", "loss", "output", "dataset", "seed", "data_seed", "features"]) state.config[k] = msg.config[k];
   state.curve = []; state.gradHistory = [];
   saveHash(); renderControls(); buildNetwork(); drawOutput();
 }
@@ -148,6 +154,7 @@ function initControls() {
   $("regenerate").onclick = () => { setPlaying(false); send({ type: "regenerate" }); };
   $("add-layer").onclick = () => {
     if (state.config.layers.length >= 6) return showError("at most 6 hidden layers");
+    if (!state.config.layers.length) return setConfig({ layers: [2], activations: [$("activation").value || "tanh"] });
     const last = state.config.activations.slice(-1)[0] || "tanh";
     setConfig({ layers: [...state.config.layers, 2], activations: [...state.config.activations, last] });
   };
@@ -156,6 +163,8 @@ function initControls() {
     setConfig({ layers: state.config.layers.slice(0, -1), activations: state.config.activations.slice(0, -1) });
   };
   $("upload").onchange = uploadCsv;
+  $("preset").innerHTML = '<option value="">(your own)</option>' + state.presets.map((p) => `<option value="${p.name}">${p.lesson}: ${p.title}</option>`).join("");
+  $("preset").onchange = () => applyPreset($("preset").value);
   $("success").onclick = () => { setPlaying(false); $("success-text").textContent = "training 20 seeds..."; send({ type: "success_rate" }); };
   document.querySelectorAll("[data-export]").forEach((b) => (b.onclick = () => send({ type: "export", what: b.dataset.export })));
   $("export-png").onclick = () => download("playground-view.png", $("output").toDataURL("image/png"));
@@ -169,8 +178,24 @@ function initControls() {
   out.addEventListener("mousedown", drawPoint);
   out.addEventListener("contextmenu", (e) => e.preventDefault());
 }
+function applyPreset(name) {
+  const preset = presetNamed(name);
+  state.preset = preset ? preset.name : "";
+  if (preset) {
+    setPlaying(false);
+    state.config = JSON.parse(JSON.stringify(preset.config));
+    setConfig(state.config);
+  } else { saveHash(); renderControls(); }
+}
+function renderPreset() {
+  const preset = presetNamed(state.preset), box = $("preset-why");
+  $("preset").value = preset ? preset.name : "";
+  box.hidden = !preset;
+  if (preset) box.innerHTML = `<b>Lesson ${preset.lesson}: ${preset.title}.</b><span>${preset.why}</span>`;
+}
 function renderControls() {
   const c = state.config;
+  renderPreset();
   $("lr").value = String(c.lr);
   if (![...$("lr").options].some((o) => o.value === String(c.lr))) {
     $("lr").insertAdjacentHTML("beforeend", `<option value="${c.lr}">${c.lr}</option>`); $("lr").value = String(c.lr);
@@ -209,6 +234,7 @@ function buildNetwork() {
   const c = state.config;
   const cols = $("columns");
   cols.innerHTML = "";
+  cols.classList.toggle("dense", Math.max(0, ...c.layers) > 12);  // up to 32 units: small nodes
   const inputs = document.createElement("div");
   inputs.className = "column";
   inputs.innerHTML = `<div class="head">${c.features.length} of ${FEATURES.length}<br>inputs</div>`;
@@ -233,7 +259,7 @@ function buildNetwork() {
     col.className = "column hidden-layer";
     const opts = ACTIVATIONS.map((a) => `<option ${a === c.activations[li] ? "selected" : ""}>${a}</option>`).join("");
     col.innerHTML = `<div class="head"><button data-act="more" title="add a neuron">+</button><button data-act="less" title="remove a neuron">&minus;</button><br>${n} neuron${n === 1 ? "" : "s"}<br><select title="activation of layer ${li + 1}">${opts}</select></div>`;
-    col.querySelector('[data-act="more"]').onclick = () => { if (n < 8) setConfig({ layers: c.layers.map((v, i) => (i === li ? v + 1 : v)) }); else showError("at most 8 neurons per layer"); };
+    col.querySelector('[data-act="more"]').onclick = () => { if (n < MAX_NEURONS) setConfig({ layers: c.layers.map((v, i) => (i === li ? v + 1 : v)) }); else showError(`at most ${MAX_NEURONS} neurons per layer`); };
     col.querySelector('[data-act="less"]').onclick = () => { if (n > 1) setConfig({ layers: c.layers.map((v, i) => (i === li ? v - 1 : v)) }); };
     col.querySelector("select").onchange = (e) => setConfig({ activations: c.activations.map((a, i) => (i === li ? e.target.value : a)) });
     for (let j = 0; j < n; j++) {
@@ -268,7 +294,7 @@ function nodeCenters() {
   const cols = [...document.querySelectorAll("#columns .column")];
   return cols.map((col, ci) => [...col.querySelectorAll(".node")]
     .filter((n) => ci > 0 || !n.classList.contains("off"))
-    .map((n) => { const r = n.getBoundingClientRect(); return [r.left - net.left + r.width / 2, r.top - net.top + r.height / 2, n]; }));
+    .map((n) => { const r = n.getBoundingClientRect(); return [r.left - net.left + r.width / 2, r.top - net.top + r.height / 2, n, r.width / 2]; }));
 }
 function buildLinks(frame) {
   // one <line> per weight, made when the network's shape changes; frames only restyle them
@@ -280,8 +306,8 @@ function buildLinks(frame) {
     const a = (centers[li] || [])[i], b = (centers[li + 1] || [])[j];
     if (!a || !b) return;
     const ln = document.createElementNS(NS, "line");
-    ln.setAttribute("x1", a[0] + NODE / 2); ln.setAttribute("y1", a[1]);
-    ln.setAttribute("x2", b[0] - NODE / 2); ln.setAttribute("y2", b[1]);
+    ln.setAttribute("x1", a[0] + (a[3] || NODE / 2)); ln.setAttribute("y1", a[1]);
+    ln.setAttribute("x2", b[0] - (b[3] || NODE / 2)); ln.setAttribute("y2", b[1]);
     ln.setAttribute("stroke-opacity", "0.75");
     const title = document.createElementNS(NS, "title");
     ln.appendChild(title);
@@ -304,11 +330,16 @@ function drawLinks(frame) {
   if (!state.links || state.linkShape !== shape || !state.links.length || !state.links[0][0].isConnected) buildLinks(frame);
   let max = 1e-9;
   for (const m of W) for (const row of m) for (const w of row) max = Math.max(max, Math.abs(w));
+  // wide layers (up to 32 units): thinner links, and weak ones faded, so the strong ones read
+  const dense = state.links.length > 200;
   for (const link of state.links) {
-    const [ln, li, i, j] = link, w = W[li][i][j];
-    const color = w >= 0 ? "#1f77b4" : "#d62728", width = (0.5 + 5 * Math.abs(w) / max).toFixed(1);
+    const [ln, li, i, j] = link, w = W[li][i][j], r = Math.abs(w) / max;
+    const color = w >= 0 ? "#1f77b4" : "#d62728";
+    const width = (dense ? 0.3 + 2.2 * r : 0.5 + 5 * r).toFixed(1);
+    const opacity = (dense ? 0.08 + 0.8 * r * r : 0.75).toFixed(2);
     if (link.color !== color) { ln.setAttribute("stroke", color); link.color = color; }
     if (link.width !== width) { ln.setAttribute("stroke-width", width); link.width = width; }
+    if (link.opacity !== opacity) { ln.setAttribute("stroke-opacity", opacity); link.opacity = opacity; }
     link.w = w;
   }
   for (const [box, li, j] of state.biasBoxes) {
@@ -380,13 +411,28 @@ function drawOutput() {
     for (const [x, y, label] of pts) {
       const [px, py] = toCanvas(x, y, size);
       ctx.beginPath(); ctx.arc(px, py, 3.5, 0, 2 * Math.PI);
-      ctx.fillStyle = regression ? colorFor(label, -1, 1) : CLASS_COLORS[label % CLASS_COLORS.length];
+      // a 1-D set: its height is its target, so plain dark points read best against the curve
+      ctx.fillStyle = state.data.one_d ? "#444" : regression ? colorFor(label, -1, 1) : CLASS_COLORS[label % CLASS_COLORS.length];
       ctx.fill();
       ctx.lineWidth = test ? 1.6 : 0.8; ctx.strokeStyle = test ? "#000" : "#fff"; ctx.stroke();
     }
   };
+  if (state.data.one_d && state.frame && state.frame.task === "regression") drawCurve1d(ctx, state.frame, size);
   drawSet(state.data.train, false);
   if (state.view.show_test) drawSet(state.data.test, true);
+}
+function curve1d(frame) {
+  // a 1-D dataset: the network's output along x (any row of the map), as heights in the view
+  const res = frame.res, map = frame._map || (frame._map = b64bytes(frame.map)), row = Math.floor(res / 2);
+  const out = [];
+  for (let i = 0; i < res; i++) out.push([-DOMAIN + (2 * DOMAIN * i) / (res - 1), DOMAIN * (map[row * res + i] / 127.5 - 1)]);
+  return out;
+}
+function drawCurve1d(ctx, frame, size) {
+  ctx.fillStyle = "rgba(255,255,255,0.6)"; ctx.fillRect(0, 0, size, size);  // the curve, not the bands, is the picture
+  ctx.beginPath();
+  curve1d(frame).forEach(([x, y], i) => { const [px, py] = toCanvas(x, y, size); i ? ctx.lineTo(px, py) : ctx.moveTo(px, py); });
+  ctx.lineWidth = 2.5; ctx.strokeStyle = "#222"; ctx.stroke();
 }
 
 // ------------------------------------------------------------------ neurons
@@ -549,10 +595,14 @@ function onExport(msg) {
 }
 
 // ------------------------------------------------------------------ start
-decodeState(location.hash);
-initControls();
-renderControls();
-buildNetwork();
-drawOutput();
-connect();
+async function start() {
+  try { state.presets = (await (await fetch("/presets")).json()).presets || []; } catch (e) { state.presets = []; }
+  decodeState(location.hash);
+  initControls();
+  renderControls();
+  buildNetwork();
+  drawOutput();
+  connect();
+}
+start();
 window.addEventListener("resize", () => { state.links = null; if (state.frame) drawLinks(state.frame); });
