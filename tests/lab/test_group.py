@@ -107,4 +107,6 @@ def test_plan_cuts_mixed_widths_keeps_equal_ones():
     parts = group.plan(mixed)
     assert sorted(r for p in parts for r in p) == list(range(len(mixed)))
     assert 1 < len(parts) and min(map(len, parts)) >= group.MIN_PART
+    widest = [max(max(mixed[r]) for r in p) for p in parts]
+    assert min(widest) < 8  # the narrow settings are not padded to the widest
     assert group.plan([(8, 8)] * 980) == [list(range(980))]

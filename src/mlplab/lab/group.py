@@ -81,41 +81,46 @@ def train_group(configs: list[TrainConfig]) -> list[dict]:
 
 
 #: a part smaller than this is not cut further (Python's per-step cost would dominate)
-MIN_PART = 160
+MIN_PART = 40
+#: the fixed price of one more part, in units of (replicas x multiply-adds per sample):
+#: a step's Python overhead is worth about this much arithmetic (measured on the
+#: lesson-A grid, where 980 replicas of 2-8-8-2 cost about 110,000 units)
+PART_PRICE = 3_000
 
 
 def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
     """Replica indices cut into parts trained one after the other.
 
-    Replicas are sorted by width (widest layer, then total), and the sorted list is
-    cut where the padded cost (replicas x widest widths) of two parts, plus a fixed
-    price per part, is lower than one part's; parts hold at least :data:`MIN_PART`
-    replicas. With equal widths there is one part.
+    Each part is padded to its own widest widths. A part is cut in two, by a threshold
+    on one layer's width (``n_j <= t`` and ``n_j > t``), while that lowers the cost
+    ``replicas x (multiply-adds of the padded network per sample) + PART_PRICE`` per
+    part; parts keep at least :data:`MIN_PART` replicas. Equal widths: one part.
     """
     n = len(layers)
-    if n < 2 * MIN_PART or len({tuple(w) for w in layers}) == 1:
+    if n < 2 * MIN_PART or len(set(map(tuple, layers))) == 1:
         return [list(range(n))]
-    order = sorted(range(n), key=lambda r: (max(layers[r], default=0), sum(layers[r]), r))
+    depth = len(layers[0])
 
-    def cost(idx):  # arithmetic of a padded part ~ replicas x sum of products of widths
-        widest = [max(layers[r][j] for r in idx) for j in range(len(layers[idx[0]]))]
+    def cost(idx):
+        widest = [max(layers[r][j] for r in idx) for j in range(depth)]
+        # inputs and outputs are a few units: count them as 2
         work = sum(a * b for a, b in zip([2, *widest], [*widest, 2])) + sum(widest)
         return len(idx) * work + PART_PRICE
 
     def split(idx):
-        best, at = cost(idx), None
-        for k in range(MIN_PART, len(idx) - MIN_PART + 1):
-            c = cost(idx[:k]) + cost(idx[k:])
-            if c < best:
-                best, at = c, k
-        return [idx] if at is None else split(idx[:at]) + split(idx[at:])
+        best, halves = cost(idx), None
+        for j in range(depth):
+            for t in sorted({layers[r][j] for r in idx})[:-1]:
+                left = [r for r in idx if layers[r][j] <= t]
+                right = [r for r in idx if layers[r][j] > t]
+                if min(len(left), len(right)) < MIN_PART:
+                    continue
+                c = cost(left) + cost(right)
+                if c < best:
+                    best, halves = c, (left, right)
+        return [idx] if halves is None else split(halves[0]) + split(halves[1])
 
-    return [sorted(p) for p in split(order)]
-
-
-#: the fixed price of one more part, in units of replicas x width products (measured:
-#: a step's Python overhead is worth about this much arithmetic)
-PART_PRICE = 20_000
+    return split(list(range(n)))
 
 
 def _train_part(configs, replicas):

@@ -235,6 +235,11 @@ def broadcast_to_replicas(value, like: np.ndarray):
     """``value`` ready to multiply ``like`` (``(R, a, b)``): a Python float as it is, a
     per-replica array ``(R,)`` as ``(R, 1, 1)`` in ``like``'s dtype (the same rounding as a
     scalar, which NumPy casts to the array's dtype)."""
-    if np.ndim(value) == 0:
+    if not isinstance(value, np.ndarray):
         return value
-    return np.asarray(value).reshape(value.shape + (1,) * (like.ndim - value.ndim)).astype(like.dtype)
+    return value.reshape(value.shape + (1,) * (like.ndim - value.ndim)).astype(like.dtype)
+
+
+def nonzero(value) -> bool:
+    """Whether a number, or any of a per-replica array, is not 0 (fast for numbers)."""
+    return bool(value.any()) if isinstance(value, np.ndarray) else bool(value)

@@ -90,7 +90,7 @@ class Optimizer(Configurable):
         self.steps = 0
 
     def _decayed(self, p, g):
-        if not np.any(self.weight_decay):
+        if not _validate.nonzero(self.weight_decay):
             return g
         return g + _validate.broadcast_to_replicas(self.weight_decay, p) * p
 
@@ -163,7 +163,7 @@ class SGD(Optimizer):
 
     def _update(self, state, p, g):
         g = self._decayed(p, g)
-        if np.any(self.momentum):  # per replica, momentum 0 is exactly plain SGD (v = g)
+        if _validate.nonzero(self.momentum):  # per replica, momentum 0 is exactly plain SGD (v = g)
             mu = _validate.broadcast_to_replicas(self.momentum, p)
             v = state.get("velocity")
             if v is None:
@@ -215,7 +215,7 @@ class RMSprop(Optimizer):
             state["square_avg"] = np.zeros_like(p)
             if self.centered:
                 state["grad_avg"] = np.zeros_like(p)
-            if np.any(self.momentum):
+            if _validate.nonzero(self.momentum):
                 state["momentum_buffer"] = np.zeros_like(p)
         s = state["square_avg"]
         s *= self.alpha
@@ -228,7 +228,7 @@ class RMSprop(Optimizer):
         else:
             denom = np.sqrt(s) + self.eps
         lr = self._rate(p)
-        if np.any(self.momentum):
+        if _validate.nonzero(self.momentum):
             b = state["momentum_buffer"]
             b *= _validate.broadcast_to_replicas(self.momentum, p)
             b += g / denom
@@ -294,7 +294,7 @@ class Adam(Optimizer):
 
     def _update(self, state, p, g):
         if self.decoupled:
-            if np.any(self.weight_decay):
+            if _validate.nonzero(self.weight_decay):
                 p *= _validate.broadcast_to_replicas(1 - self.lr * self.weight_decay, p)
         else:
             g = self._decayed(p, g)

@@ -20,7 +20,7 @@ class Penalty:
         self.l2 = _validate.per_replica("l2", l2, _validate.nonnegative)
 
     def __bool__(self):
-        return bool(np.any(self.l1) or np.any(self.l2))
+        return _validate.nonzero(self.l1) or _validate.nonzero(self.l2)
 
     @staticmethod
     def _weights(model):
@@ -30,9 +30,9 @@ class Penalty:
         total = 0.0
         for layer in self._weights(model):
             W = layer.params["W"]
-            if np.any(self.l1):
+            if _validate.nonzero(self.l1):
                 total = total + self.l1 * np.abs(W).sum(axis=(-2, -1))
-            if np.any(self.l2):
+            if _validate.nonzero(self.l2):
                 total = total + self.l2 * (W * W).sum(axis=(-2, -1))
         return np.asarray(total)
 
@@ -41,7 +41,7 @@ class Penalty:
         for layer in self._weights(model):
             W = layer.params["W"]
             g = layer.grads["W"]
-            if np.any(self.l1):
+            if _validate.nonzero(self.l1):
                 g += _validate.broadcast_to_replicas(self.l1, W) * np.sign(W)
-            if np.any(self.l2):
+            if _validate.nonzero(self.l2):
                 g += _validate.broadcast_to_replicas(2 * self.l2, W) * W

@@ -327,6 +327,8 @@ def _predict_into(out, threshold, dst):
     """The predicted classes of ``out``: argmax, or ``out > threshold`` for one output."""
     if out.shape[-1] == 1:
         np.greater(out[..., 0], threshold, out=dst)
+    elif out.shape[-1] == 2:  # argmax of two columns (ties to 0, as argmax), in one pass
+        np.greater(out[..., 1], out[..., 0], out=dst)
     else:
         np.argmax(out, axis=-1, out=dst)
 
