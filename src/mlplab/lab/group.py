@@ -46,8 +46,7 @@ import numpy as np
 from .. import nn
 from ..nn import masking
 from . import spec
-from .train import (TrainConfig, _check_success, _schedule_callback, load_data, measure,
-                    output_and_loss)
+from .train import TrainConfig, _check_success, _schedule_callback, load_data, measure, output_and_loss
 
 #: TrainConfig fields that may differ between the settings of one group (``layers``
 #: only among equal depths: the depth is part of the key)
