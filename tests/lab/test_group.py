@@ -110,3 +110,11 @@ def test_plan_cuts_mixed_widths_keeps_equal_ones():
     widest = [max(max(mixed[r]) for r in p) for p in parts]
     assert min(widest) < 8  # the narrow settings are not padded to the widest
     assert group.plan([(8, 8)] * 980) == [list(range(980))]
+
+
+def test_success_rule_per_setting_in_one_group():
+    configs = [TrainConfig(**{**BASE, "epochs": 5}, layers=(3, 3), seeds=(0, 1), success=rule)
+               for rule in ("train_accuracy > 0.0", "train_accuracy > 1.0")]
+    runs = group.train_group(configs)
+    assert [r["success"] for r in runs] == [True, True, False, False]
+    assert group.group_key(TrainConfig(**BASE)) != group.group_key(TrainConfig(**BASE, noise=0.3))
