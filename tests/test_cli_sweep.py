@@ -98,7 +98,8 @@ def test_runs_lists_the_sweeps_of_a_store(tmp_path, capsys):
     assert main(["runs", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].split()[:7] == ["1", "disc_ring", "layers", "(2)", "4", "2/2", "8/8"]
-    assert lines[2].split()[:7] == ["2", "disc_ring", "lr", "(3)", "2", "3/3", "6/6"]
+    # lr varies inside one replicated model: one group
+    assert lines[2].split()[:7] == ["2", "disc_ring", "lr", "(3)", "2", "1/1", "6/6"]
     assert main(["runs", str(db), "2"]) == 0
     assert "lr=0.05" in capsys.readouterr().out
     assert main(["runs", str(tmp_path / "none.db")]) == 2

@@ -88,7 +88,8 @@ def train_config(args):
         scale=args.scale, clip_value=args.clip_value, patience=args.patience,
         min_delta=args.min_delta, n_samples=args.n_samples, noise=args.noise,
         data_seed=args.data_seed, task=args.task, success=args.success, output=args.output,
-        rng=args.rng, data_rng=args.data_rng)
+        rng=args.rng, data_rng=args.data_rng, momentum=args.momentum,
+        weight_decay=args.weight_decay, dtype=args.dtype)
 
 
 def PrintSummary(stream):
@@ -238,6 +239,12 @@ def add_options(p):
                         "problems and truth tables, or when this is given)")
     p.add_argument("--scale", choices=("auto", "none", "zscore", "minmax", "robust"),
                    default="auto", help="feature scaling (default: the dataset's own)")
+    p.add_argument("--momentum", type=fraction,
+                   help="momentum of sgd, momentum, nesterov, rmsprop (default: the optimizer's)")
+    p.add_argument("--weight-decay", type=nonnegative_float,
+                   help="optimizer weight decay (default: the optimizer's, 0.01 for adamw)")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                   help="floating-point precision (default float32)")
 
 
 def add(sub):

@@ -80,8 +80,6 @@ def add(sub):
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("dataset", help="a dataset name (mlplab datasets) or a CSV file path")
     add_options(p)
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
-                   help="precision of both engines (default float32)")
     p.add_argument("--tolerance", type=positive_float,
                    help="largest loss difference allowed (default 1e-4 in float32, 1e-7 in float64)")
     p.add_argument("--plot", metavar="OUT.png", help="both loss curves and both boundaries")

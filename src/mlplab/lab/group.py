@@ -1,9 +1,8 @@
 """Training a group of settings at once: the unit of work of a sweep.
 
 A *setting* is a :class:`~mlplab.lab.train.TrainConfig` (its ``seeds`` are the seeds
-to run it with). Settings whose :func:`group_key` is equal can be trained as one
-replicated model; :func:`train_group` trains them and returns one *run* per
-(setting, seed):
+to run it with). Settings whose :func:`group_key` is equal train as ONE replicated
+model; :func:`train_group` trains them and returns one *run* per (setting, seed):
 
 ``{"setting": i, "seed": s, "train_loss", "train_accuracy", "test_accuracy"`` (when the
 run has test data), ``"validation_loss"`` / ``"validation_accuracy"`` (with
@@ -13,68 +12,209 @@ list), ``"epochs_run"``, ``"diverged"``, ``"success"`` (the setting's success ru
 ``alive.1`` ...)``}``.
 
 Figures are measured in inference mode on all the training rows after the last step.
-Run ``k`` of a setting equals ``run_training`` of that setting with ``seeds=(s_k,)``.
+Run ``k`` of a setting equals ``run_training`` of that setting with ``seeds=(s_k,)``
+(to 1e-10 in float64; in float32 the summation order of the matrix products may
+differ in the last bits).
 
-This module is the reference implementation: one replicated fit per setting. The
-vectorised one (widths padded and masked, numeric options per replica) must give the
-same runs.
+How a group becomes one model (:data:`VARYING` lists what may differ inside it):
+
+- hidden widths (``layers`` of one depth) are padded to the widest and masked
+  (:func:`mlplab.nn.masking.padded_mlp`): replica ``r`` starts as ``mlp`` with its
+  own sizes and seed, and its padded units stay exactly zero;
+- ``lr``, ``l1``, ``l2``, ``momentum``, ``weight_decay`` and ``dropout`` become one
+  number per replica (per-replica arrays in the optimizer, the penalty and dropout);
+- every replica has its own data draw (``catalog.load_seeds``, each seed loaded once
+  however many settings use it) and shuffles from its own seed, as alone.
+
+Early stopping (``patience``) watches each replica, and the group trains until every
+replica has run out of patience (as a replicated ``run_training`` does): a replica may
+train past the epoch where its single run stopped. A replica whose loss turns NaN is
+frozen (``diverged``) while the others train on.
+
+A large group whose widths differ a lot is cut into parts of similar widths trained
+one after the other (:func:`plan`): padding a 2-wide layer to 8 costs four times its
+arithmetic, and a part of a few hundred replicas already keeps the arrays busy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 
-from .train import TrainConfig, run_training
+from .. import nn
+from ..nn import masking
+from . import spec
+from .train import TrainConfig, _check_success, _schedule_callback, load_data, measure, output_and_loss
 
-#: TrainConfig fields that may differ between the settings of one group
-VARYING = ()
+#: TrainConfig fields that may differ between the settings of one group (``layers``
+#: only among equal depths: the depth is part of the key)
+VARYING = ("layers", "lr", "l1", "l2", "momentum", "weight_decay", "dropout", "success")
 
 
 def group_key(config: TrainConfig) -> tuple:
-    """Settings with equal keys may train together (every field outside :data:`VARYING`)."""
-    return tuple((k, v) for k, v in sorted(config.as_dict().items())
-                 if k not in VARYING and k != "seeds")
+    """Settings with equal keys train together: the depth of ``layers`` and every field
+    outside :data:`VARYING` (and ``seeds``)."""
+    return (("depth", len(config.layers)),
+            *((k, v) for k, v in sorted(config.as_dict().items())
+              if k not in VARYING and k != "seeds"))
 
 
 def train_group(configs: list[TrainConfig]) -> list[dict]:
     """Train every setting of ``configs`` with each of its seeds; one run per (setting, seed),
     settings in order, seeds in order within a setting."""
+    configs = list(configs)
+    if not configs:
+        return []
     keys = {group_key(c) for c in configs}
     if len(keys) > 1:
         raise ValueError(f"train_group takes settings of one group (equal group_key); "
                          f"received {len(keys)} groups")
-    runs = []
-    for i, config in enumerate(configs):
-        result = run_training(config)
-        runs += _runs(i, config, result)
+    replicas = [(i, s) for i, c in enumerate(configs) for s in c.seeds]
+    runs = [None] * len(replicas)
+    for part in plan([configs[i].layers for i, _ in replicas]):
+        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part])):
+            runs[r] = run
     return runs
 
 
-def _runs(index: int, config: TrainConfig, result) -> list[dict]:
-    """One run dict per seed of a trained ``result``."""
-    h = result.history
-    rule = config.success_rule
-    ok = rule.of(result.figures)
-    diverged = np.broadcast_to(np.asarray(getattr(h, "diverged", False)), ok.shape)
-    stopped = getattr(h, "stopped_epoch", None)
+#: a part smaller than this is not cut further (Python's per-step cost would dominate)
+MIN_PART = 40
+#: the fixed price of one more part, in units of (replicas x multiply-adds per sample):
+#: a step's Python overhead is worth about this much arithmetic (measured on the
+#: lesson-A grid, where 980 replicas of 2-8-8-2 cost about 110,000 units)
+PART_PRICE = 3_000
+
+
+def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
+    """Replica indices cut into parts trained one after the other.
+
+    Each part is padded to its own widest widths. A part is cut in two, by a threshold
+    on one layer's width (``n_j <= t`` and ``n_j > t``), while that lowers the cost
+    ``replicas x (multiply-adds of the padded network per sample) + PART_PRICE`` per
+    part; parts keep at least :data:`MIN_PART` replicas. Equal widths: one part.
+    """
+    n = len(layers)
+    if n < 2 * MIN_PART or len(set(map(tuple, layers))) == 1:
+        return [list(range(n))]
+    depth = len(layers[0])
+
+    def cost(idx):
+        widest = [max(layers[r][j] for r in idx) for j in range(depth)]
+        # inputs and outputs are a few units: count them as 2
+        work = sum(a * b for a, b in zip([2, *widest], [*widest, 2])) + sum(widest)
+        return len(idx) * work + PART_PRICE
+
+    def split(idx):
+        best, halves = cost(idx), None
+        for j in range(depth):
+            for t in sorted({layers[r][j] for r in idx})[:-1]:
+                left = [r for r in idx if layers[r][j] <= t]
+                right = [r for r in idx if layers[r][j] > t]
+                if min(len(left), len(right)) < MIN_PART:
+                    continue
+                c = cost(left) + cost(right)
+                if c < best:
+                    best, halves = c, (left, right)
+        return [idx] if halves is None else split(halves[0]) + split(halves[1])
+
+    return split(list(range(n)))
+
+
+def _train_part(configs, replicas):
+    """Train the replicas ``[(setting, seed), ...]`` as one padded model; their runs."""
+    base = configs[replicas[0][0]]
+    seeds = [s for _, s in replicas]
+    unique = list(dict.fromkeys(seeds))
+    ds = load_data(dataclasses.replace(base, seeds=tuple(unique)))
+    val_split = base.val_split
+    if val_split is None:
+        val_split = 0.1 if ds.n_train >= 100 else 0.0
+    n_val = int(round(ds.n_train * val_split))
+    for i in dict.fromkeys(i for i, _ in replicas):
+        if configs[i].success is not None:
+            _check_success(configs[i].success_rule, ds, n_val)
+    X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
+    y_train, y_test = ds.y_train, ds.y_test
+    if ds.seeded and len(unique) > 1:  # (U, n, f) per distinct seed -> (R, n, f) per replica
+        pick = np.array([unique.index(s) for s in seeds])
+        X_train, X_test, y_train, y_test = (a[pick] for a in (X_train, X_test, y_train, y_test))
+    n_outputs, loss_name = output_and_loss(base, ds.task, ds.n_outputs)
+    cfg = [configs[i] for i, _ in replicas]
+    activation = base.activation.split(",") if "," in base.activation else base.activation
+    model = masking.padded_mlp(
+        [(ds.n_features, *c.layers, n_outputs) for c in cfg], seeds, activation=activation,
+        output=None if base.output in (None, "linear") else base.output,
+        init=spec.build(nn.initializers.registry, base.init, "init"), dtype=base.dtype,
+        dropout=_per_replica([c.dropout for c in cfg]), batchnorm=base.batchnorm)
+    loss = nn.losses.get(loss_name)
+    optimizer = nn.optimizers.get(base.optimizer, lr=_per_replica([c.lr for c in cfg]),
+                                  **_optimizer_options(base, cfg))
+    stopper = None
+    if base.patience is not None:
+        stopper = nn.EarlyStopping(monitor="val_loss" if n_val else "loss",
+                                   patience=base.patience, min_delta=base.min_delta)
+    history = nn.fit(model, X_train, y_train, loss=loss, optimizer=optimizer,
+                     epochs=base.epochs, batch_size=base.batch_size, validation_split=val_split,
+                     l1=_per_replica([c.l1 for c in cfg]), l2=_per_replica([c.l2 for c in cfg]),
+                     callbacks=[*_schedule_callback(base), *([stopper] if stopper else []),
+                                nn.NeuronStats()])
+    n_fit = ds.n_train - n_val
+    figures = {"train": measure(model, loss, X_train[..., :n_fit, :], y_train[..., :n_fit],
+                                ds.task)}
+    if n_val:
+        figures["validation"] = measure(model, loss, X_train[..., n_fit:, :],
+                                        y_train[..., n_fit:], ds.task)
+    if ds.n_test:
+        figures["test"] = measure(model, loss, X_test, y_test, ds.task)
+    return _runs(configs, replicas, history, figures)
+
+
+def _per_replica(values):
+    """One number when all are equal (the engine's scalar path), else an array ``(R,)``."""
+    return values[0] if all(v == values[0] for v in values) else np.array(values, dtype=float)
+
+
+def _optimizer_options(base, cfg) -> dict:
+    """Clipping (shared), and momentum / weight decay per replica (None: the default)."""
+    options = {"clip_norm": base.clip_norm, "clip_value": base.clip_value}
+    for key in ("momentum", "weight_decay"):
+        values = [getattr(c, key) for c in cfg]
+        if all(v is None for v in values):
+            continue
+        default = getattr(nn.optimizers.get(base.optimizer), key)
+        options[key] = _per_replica([default if v is None else v for v in values])
+    return options
+
+
+def _runs(configs, replicas, history, figures) -> list[dict]:
+    """One run dict per replica, as the reference implementation made them."""
+    h = history
+    stopped = h.stopped_epoch
+    diverged = np.asarray(h.diverged).reshape(-1)
+    series = {name: np.asarray(h[name], dtype=float).reshape(h.epochs, -1)
+              for name in h.keys() if name != "lr"}
+    flat = {split: {name: np.asarray(v).reshape(-1) for name, v in f.items()}
+            for split, f in figures.items()}
+    success = {}
     out = []
-    for k, seed in enumerate(config.seeds):
-        pick = (lambda a: float(np.asarray(a).reshape(-1)[k])) if len(config.seeds) > 1 else \
-            (lambda a: float(np.asarray(a).reshape(-1)[0]))
-        run = {"setting": index, "seed": seed}
-        for split, figures in result.figures.items():
-            for name, value in figures.items():
-                run[f"{split}_{name}"] = pick(value)
-        alive = [h[f"alive.{j}"][-1] for j in range(1, len(config.layers) + 1) if f"alive.{j}" in h]
-        run["alive"] = [int(pick(a)) for a in alive]
+    for r, (i, seed) in enumerate(replicas):
+        config = configs[i]
+        if i not in success:
+            success[i] = np.asarray(config.success_rule.of(figures)).reshape(-1)
+        run = {"setting": i, "seed": seed}
+        for split, f in flat.items():
+            for name, value in f.items():
+                run[f"{split}_{name}"] = float(value[r])
+        run["alive"] = [int(series[f"alive.{j}"][-1, r])
+                        for j in range(1, len(config.layers) + 1) if f"alive.{j}" in series]
         run["epochs_run"] = int(h.epochs if stopped is None else stopped)
-        run["diverged"] = bool(diverged.reshape(-1)[k])
-        run["success"] = bool(ok.reshape(-1)[k])
-        run["history"] = {name: np.asarray(h[name], dtype=float).reshape(h.epochs, -1)[:, k]
-                          if len(config.seeds) > 1 else np.asarray(h[name], dtype=float).reshape(-1)
-                          for name in h.keys() if name != "lr"}
+        run["diverged"] = bool(diverged[r]) if diverged.size > 1 else bool(diverged[0])
+        run["success"] = bool(success[i][r])
+        penalty = bool(config.l1 or config.l2)
+        run["history"] = {name: s[:, r].copy() for name, s in series.items()
+                          if name != "penalty" or penalty}
         out.append(run)
     return out
 

@@ -31,14 +31,14 @@ from .train import MAX_SEEDS, OUTPUTS, SCALES, TrainConfig, first_repeat
 #: a sweep holds no data out unless asked (the lessons count successes on every point)
 SWEEP_DEFAULTS = {"test_size": 0.0, "val_split": 0.0}
 INTS = ("epochs", "batch_size", "patience", "n_samples", "data_seed")
-FLOATS = ("lr", "dropout", "l1", "l2", "clip_norm", "clip_value", "min_delta", "noise",
-          "test_size", "val_split")
+FLOATS = ("lr", "momentum", "weight_decay", "dropout", "l1", "l2", "clip_norm", "clip_value",
+          "min_delta", "noise", "test_size", "val_split")
 BOOLS = ("batchnorm",)
 NAMES = ("activation", "optimizer", "loss", "output", "init", "schedule", "scale", "task", "rng",
-         "data_rng")
+         "data_rng", "dtype")
 #: options that may be None (the default that depends on the run)
-OPTIONAL = ("batch_size", "loss", "output", "clip_norm", "clip_value", "patience", "n_samples", "noise",
-            "data_seed", "val_split", "task", "data_rng")
+OPTIONAL = ("batch_size", "momentum", "weight_decay", "loss", "output", "clip_norm", "clip_value",
+            "patience", "n_samples", "noise", "data_seed", "val_split", "task", "data_rng")
 #: every key a sweep can fix or vary
 KEYS = ("layers", *INTS, *FLOATS, *BOOLS, *NAMES)
 _NUMBER_RULES = {
@@ -51,6 +51,7 @@ _NUMBER_RULES = {
     "val_split": (0, 1, "a number in [0, 1)"),
     "l1": (0, None, "a number >= 0"), "l2": (0, None, "a number >= 0"),
     "min_delta": (0, None, "a number >= 0"), "noise": (0, None, "a number >= 0"),
+    "momentum": (0, 1, "a number in [0, 1)"), "weight_decay": (0, None, "a number >= 0"),
 }
 _STRICT = ("lr", "clip_norm", "clip_value")  # > 0, not >= 0
 
@@ -59,7 +60,8 @@ def _choices(key):
     return {"activation": nn.activations.names, "optimizer": nn.optimizers.names,
             "loss": nn.losses.names, "output": lambda: list(OUTPUTS),
             "scale": lambda: list(SCALES), "task": lambda: list(tables.TASKS),
-            "rng": lambda: list(nn.sequential.DRAWS), "data_rng": lambda: list(toy.RNGS)}.get(key)
+            "rng": lambda: list(nn.sequential.DRAWS), "data_rng": lambda: list(toy.RNGS),
+            "dtype": lambda: ["float32", "float64"]}.get(key)
 
 
 def check_value(key: str, value, where: str):

@@ -36,6 +36,8 @@ SCHEDULE_DEFAULTS = {
     "step": lambda epochs: {"step_size": max(1, epochs // 3), "gamma": 0.1},  # x0.1 every third
     "exponential": lambda epochs: {"gamma": 0.9},
 }
+#: optimizers that take a momentum
+MOMENTUM_OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop")
 OUTPUTS = pairing.OUTPUT_KINDS  # linear (logits), sigmoid, softmax, log_softmax
 
 
@@ -73,6 +75,9 @@ class TrainConfig:
     success: str | None = None       # rule text; None: the default rule (nn.success.DEFAULT)
     rng: str = "numpy"               # initial weights: numpy, or torch (PyTorch's draws; init torch)
     data_rng: str | None = None      # generated datasets: legacy = the lessons' np.random draws
+    momentum: float | None = None    # sgd/rmsprop momentum (None: the optimizer's default)
+    weight_decay: float | None = None  # optimizer weight decay (None: the optimizer's default)
+    dtype: str = "float32"           # or "float64"
 
     def __post_init__(self):
         self.layers = tuple(int(n) for n in self.layers)
@@ -124,6 +129,22 @@ class TrainConfig:
             raise ValueError(f"task must be one of {', '.join(tables.TASKS)}; received task={self.task!r}")
         if self.success is not None:
             self.success = str(rules.get(self.success))
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be float32 or float64; received dtype={self.dtype!r}")
+        self.optimizer_options()  # refuses a momentum the optimizer does not take
+
+    def optimizer_options(self) -> dict:
+        """The optimizer's options this config sets (momentum, weight_decay, clipping)."""
+        options = {"clip_norm": self.clip_norm, "clip_value": self.clip_value}
+        if self.weight_decay is not None:
+            options["weight_decay"] = self.weight_decay
+        if self.momentum is not None:
+            if self.optimizer not in MOMENTUM_OPTIMIZERS:
+                raise ValueError(f"momentum is an option of {', '.join(MOMENTUM_OPTIMIZERS)}; "
+                                 f"received momentum={self.momentum} with "
+                                 f"optimizer={self.optimizer!r}")
+            options["momentum"] = self.momentum
+        return options
 
     @property
     def success_rule(self) -> rules.Success:
@@ -254,7 +275,8 @@ def build_model(config: TrainConfig, n_inputs: int, n_outputs: int) -> nn.Sequen
                   output=None if config.output in (None, "linear") else config.output,
                   init=spec.build(nn.initializers.registry, config.init, "init"),
                   seed=seeds if len(seeds) > 1 else seeds[0],
-                  dropout=config.dropout, batchnorm=config.batchnorm, rng=config.rng)
+                  dropout=config.dropout, batchnorm=config.batchnorm, rng=config.rng,
+                  dtype=config.dtype)
 
 
 def load_data(config: TrainConfig, **options) -> catalog.Dataset:
@@ -326,8 +348,7 @@ def run_training(config: TrainConfig, callbacks=(), data_options=None,
     n_outputs, loss = output_and_loss(config, ds.task, ds.n_outputs)
     model = build_model(config, ds.n_features, n_outputs)
     loss = nn.losses.get(loss)  # fit refuses it before training if it does not fit the output
-    optimizer = nn.optimizers.get(config.optimizer, lr=config.lr, clip_norm=config.clip_norm,
-                                  clip_value=config.clip_value)
+    optimizer = nn.optimizers.get(config.optimizer, lr=config.lr, **config.optimizer_options())
     stopper = None
     if config.patience is not None:
         stopper = nn.EarlyStopping(monitor="val_loss" if n_val else "loss",

@@ -211,7 +211,7 @@ def _margin(out: np.ndarray, threshold) -> np.ndarray:
     return top2[..., 1] - top2[..., 0]
 
 
-def verify(dataset: str | TrainConfig = "moons", *, dtype: str = "float32", tolerance=None,
+def verify(dataset: str | TrainConfig = "moons", *, dtype: str | None = None, tolerance=None,
            perturb: float = 0.0, callback=None, **options) -> VerifyResult:
     """Train one network in mlplab and in PyTorch from the same weights on the same
     batches, and compare them epoch by epoch (see the module docstring).
@@ -221,8 +221,8 @@ def verify(dataset: str | TrainConfig = "moons", *, dtype: str = "float32", tole
     dataset : str or TrainConfig
         A dataset name (then ``options`` are :class:`TrainConfig`'s fields: ``layers``,
         ``optimizer``, ``lr``, ``epochs``, ``batch_size``, ``seeds``...) or a whole config.
-    dtype : "float32" or "float64"
-        Both engines compute in this precision.
+    dtype : "float32" or "float64", optional
+        Both engines compute in this precision (default: the config's ``dtype``).
     tolerance : float, optional
         Largest loss difference allowed (default :data:`TOLERANCE` of the dtype).
     perturb : float
@@ -235,11 +235,12 @@ def verify(dataset: str | TrainConfig = "moons", *, dtype: str = "float32", tole
     from ..interop.torch import _torch
 
     torch = _torch()
-    if dtype not in TOLERANCE:
-        raise ValueError(f"dtype must be float32 or float64; received dtype={dtype!r}")
     config = dataset if isinstance(dataset, TrainConfig) else TrainConfig(dataset=dataset, **options)
     if isinstance(dataset, TrainConfig) and options:
         raise TypeError(f"give a TrainConfig or options, not both; received {sorted(options)}")
+    dtype = config.dtype if dtype is None else dtype
+    if dtype not in TOLERANCE:
+        raise ValueError(f"dtype must be float32 or float64; received dtype={dtype!r}")
     tolerance = TOLERANCE[dtype] if tolerance is None else _validate.positive("tolerance", tolerance)
 
     ds = load_data(config)

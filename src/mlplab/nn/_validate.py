@@ -205,3 +205,41 @@ def seed(name: str, value):
 
 def rng(value) -> np.random.Generator:
     return value if isinstance(value, np.random.Generator) else np.random.default_rng(value)
+
+
+def per_replica(name: str, value, check):
+    """A number checked by ``check(name, value)``, or one per replica: a 1-d sequence
+    whose elements each pass ``check`` (returned as a float64 array shaped ``(R,)``)."""
+    if np.ndim(value) == 0:
+        return check(name, value)
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = np.asarray(value, dtype=object)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a number or one number per replica (a 1-d sequence); "
+                         f"received shape {arr.shape}")
+    if arr.dtype == object or np.isnan(arr).any():
+        for i, v in enumerate(value):
+            check(f"{name}[{i}]", v)
+    for v in np.unique(arr):  # a handful of distinct values: each checked once
+        try:
+            check(name, float(v))
+        except (TypeError, ValueError):
+            i = int(np.flatnonzero(arr == v)[0])
+            check(f"{name}[{i}]", value[i])
+    return arr
+
+
+def broadcast_to_replicas(value, like: np.ndarray):
+    """``value`` ready to multiply ``like`` (``(R, a, b)``): a Python float as it is, a
+    per-replica array ``(R,)`` as ``(R, 1, 1)`` in ``like``'s dtype (the same rounding as a
+    scalar, which NumPy casts to the array's dtype)."""
+    if not isinstance(value, np.ndarray):
+        return value
+    return value.reshape(value.shape + (1,) * (like.ndim - value.ndim)).astype(like.dtype)
+
+
+def nonzero(value) -> bool:
+    """Whether a number, or any of a per-replica array, is not 0 (fast for numbers)."""
+    return bool(value.any()) if isinstance(value, np.ndarray) else bool(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate, initializers
-from ._ops import ones_row
+from ._ops import add_rows, ones_row
 from .layer import Layer, reduce_to_shape, register, replica_shape
 from .torch_draws import TorchGenerator
 
@@ -68,7 +68,7 @@ class Dense(Layer):
         self._x = x
         y = np.matmul(x, self.params["W"])
         if self.bias:
-            y += self.params["b"]
+            add_rows(y, self.params["b"])  # y += b, in long loops for narrow replicated layers
         return y
 
     def backward(self, dy, input_grad=True):

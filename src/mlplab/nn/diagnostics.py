@@ -38,6 +38,9 @@ class NeuronStats(Callback):
     def on_train_begin(self, run):
         self.watched = [(k, layer) for k, layer in run.model.hidden_activations()
                         if layer.activation.name in ("relu", *_SATURATING)]
+        # padded widths (nn.masking): only the real units count (padded relu units are 0: dead)
+        masks = run.model.unit_masks
+        self._masks = {k: masks[k - 1] if masks else None for k, _ in self.watched}
 
     def on_epoch_begin(self, run, epoch):
         self._sums = {k: 0.0 for k, _ in self.watched}
@@ -55,7 +58,10 @@ class NeuronStats(Callback):
             if layer.activation.name == "relu":
                 self._sums[k] = self._sums[k] + sum_rows(y)  # > 0 iff some sample is > 0
             else:
-                self._sums[k] = self._sums[k] + sum_rows(self._in_flat_zone(layer, y).astype(y.dtype))
+                flat = self._in_flat_zone(layer, y).astype(y.dtype)
+                if self._masks[k] is not None:
+                    flat *= self._masks[k]
+                self._sums[k] = self._sums[k] + sum_rows(flat)
         self._seen += logs["size"]
 
     def on_epoch_end(self, run, epoch, logs):
@@ -65,7 +71,9 @@ class NeuronStats(Callback):
                 logs[f"alive.{k}"] = (s > 0).sum(axis=-1)
             else:
                 logs[f"saturated.{k}"] = (s >= self._seen).sum(axis=-1)
-                logs[f"saturation.{k}"] = s.sum(axis=-1) / (self._seen * s.shape[-1])
+                mask = self._masks[k]
+                width = s.shape[-1] if mask is None else mask[..., 0, :].sum(axis=-1)
+                logs[f"saturation.{k}"] = s.sum(axis=-1) / (self._seen * width)
 
 
 def _norm(a):
@@ -116,7 +124,8 @@ def advice(model, optimizer, *, lr: bool = True, optimizer_tip: bool = False,
     """
     tips = []
     if lr:
-        tips.append(f"a lower learning rate (now {optimizer.lr:g}; try {optimizer.lr / 10:g})")
+        tips.append(f"a lower learning rate (now {lr_text(optimizer.lr)}; "
+                    f"try {lr_text(np.asarray(optimizer.lr) / 10)})")
         if optimizer.clip_norm is None and optimizer.clip_value is None:
             tips.append("gradient clipping (clip_norm=1.0)")
         if optimizer_tip and optimizer.name not in ("adam", "adamw"):
@@ -132,6 +141,13 @@ def advice(model, optimizer, *, lr: bool = True, optimizer_tip: bool = False,
         if big > 100:
             tips.append(f"scaling the inputs (their largest magnitude is {big:.3g})")
     return tips
+
+
+def lr_text(lr) -> str:
+    """A learning rate in words: ``0.05``, or ``0.01 to 0.1`` for one per replica."""
+    lr = np.asarray(lr, dtype=float)
+    lo, hi = float(lr.min()), float(lr.max())
+    return f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g} (one per replica)"
 
 
 def join_tips(tips) -> str:

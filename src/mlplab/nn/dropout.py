@@ -19,7 +19,7 @@ class Dropout(Layer):
 
     Parameters
     ----------
-    p : float in [0, 1)
+    p : float in [0, 1), or one per replica (``(R,)``, with one stream per replica)
         Drop probability.
     seed : int or Generator, or a list of them (one per replica), optional
         Source of the masks; the same seed gives the same masks. With a list, replica
@@ -27,9 +27,13 @@ class Dropout(Layer):
         exactly what the single network with that seed would.
     """
 
+    #: real width of each replica's layer when widths are padded (see ``nn.masking``):
+    #: replica r draws its mask for its first ``widths[r]`` units only, as alone
+    widths = None
+
     def __init__(self, p: float = 0.5, seed=None):
         super().__init__()
-        self.p = _validate.probability("p", p)
+        self.p = _validate.per_replica("p", p, _validate.probability)
         if isinstance(seed, (list, tuple)):
             self.rngs = [_validate.rng(_validate.seed("seed", s)) for s in seed]
         else:
@@ -42,6 +46,8 @@ class Dropout(Layer):
         return self.rngs[0]
 
     def forward(self, x, training=False):
+        if np.ndim(self.p) or self.widths is not None:
+            return self._forward_per_replica(x, training)
         if not training or self.p == 0.0:
             self.mask = None
             return x
@@ -56,11 +62,34 @@ class Dropout(Layer):
         self.mask = (keep >= self.p).astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
         return x * self.mask
 
+    def _forward_per_replica(self, x, training):
+        """Per-replica ``p`` and/or padded widths: replica r draws exactly what a
+        layer with its own ``p`` and width draws (nothing when its ``p`` is 0)."""
+        if not training:
+            self.mask = None
+            return x
+        R = len(self.rngs)
+        if x.ndim != 3 or x.shape[0] != R:
+            raise ValueError(f"this Dropout has {R} replica streams; received an input of "
+                             f"shape {x.shape}")
+        p = np.broadcast_to(np.asarray(self.p, dtype=np.float64), (R,))
+        widths = [x.shape[-1]] * R if self.widths is None else self.widths
+        dtype = x.dtype if x.dtype == np.float32 else np.float64
+        self.mask = mask = np.ones(x.shape, x.dtype)
+        for r, rng in enumerate(self.rngs):
+            if p[r] == 0.0:
+                continue
+            w = widths[r]
+            keep = rng.random((x.shape[1], w), dtype=dtype)
+            pr = float(p[r])  # a Python float compares in the draws' dtype, as alone
+            mask[r, :, :w] = (keep >= pr).astype(x.dtype) * x.dtype.type(1.0 / (1.0 - pr))
+        return x * mask
+
     def backward(self, dy, input_grad=True):
         return dy if self.mask is None else dy * self.mask
 
     def config(self):
-        return {"class": "Dropout", "p": self.p}
+        return {"class": "Dropout", "p": self.p.tolist() if np.ndim(self.p) else self.p}
 
     @classmethod
     def from_config(cls, cfg):

@@ -263,6 +263,8 @@ class SoftmaxCrossEntropy(_LabelLoss):
 
     def value_and_grad(self, pred, target):
         q = self._q(pred, target)
+        if pred.shape[-1] == 2 and not (pred.ndim == 2 and q.ndim == 2):
+            return _two_class_value_and_grad(pred, q)
         z = pred - max_last(pred)
         e = np.exp(z)
         total = sum_last(e)
@@ -278,6 +280,30 @@ class SoftmaxCrossEntropy(_LabelLoss):
 
     def _options(self):
         return {"label_smoothing": self.label_smoothing}
+
+
+def _two_class_value_and_grad(pred, q):
+    """The replicated two-class path of ``SoftmaxCrossEntropy.value_and_grad``: the same
+    operations, column by column. A ``(..., n, 1)`` operand broadcast over two classes
+    makes NumPy loop two elements at a time; a column is ``n`` elements a loop (1.5x
+    faster on lesson A's grid), and every result has the same bits."""
+    z, t = np.empty_like(pred), np.empty_like(pred)
+    a0, a1 = pred[..., 0], pred[..., 1]
+    m = np.maximum(a0, a1)
+    np.subtract(a0, m, out=z[..., 0])
+    np.subtract(a1, m, out=z[..., 1])
+    e = np.exp(z)
+    total = e[..., 0] + e[..., 1]
+    log_total = np.log(total)
+    np.subtract(z[..., 0], log_total, out=t[..., 0])
+    np.subtract(z[..., 1], log_total, out=t[..., 1])
+    t *= q
+    value = -_sum_classes_mean_samples(t)  # L = mean(log sum_c e^z - sum_c q z)
+    np.divide(e[..., 0], total, out=e[..., 0])
+    np.divide(e[..., 1], total, out=e[..., 1])
+    e -= q
+    e *= 1.0 / pred.shape[-2]
+    return value, e
 
 
 @registry.register("nll", "negative_log_likelihood")

@@ -17,6 +17,12 @@ Each ``step(pairs)`` does, in order:
 ``lr`` is a plain attribute: changing it mid-training keeps the state (moments,
 velocities). Parameters are shaped ``(*replicas, a, b)``; every rule is
 elementwise, so replicas train independently.
+
+Per-replica options: ``lr``, ``weight_decay`` and SGD's / RMSprop's ``momentum`` may
+be one number per replica (a sequence shaped ``(R,)`` for parameters shaped
+``(R, a, b)``), broadcast over each replica's parameters; replica ``r`` then steps
+exactly as an optimizer given the numbers of replica ``r`` would. A schedule scales
+such an ``lr`` as it scales a number.
 """
 
 from __future__ import annotations
@@ -36,8 +42,8 @@ class Optimizer(Configurable):
     default_lr = 1e-3
 
     def __init__(self, lr=None, weight_decay=0.0, clip_value=None, clip_norm=None):
-        self.lr = _validate.positive("lr", self.default_lr if lr is None else lr)
-        self.weight_decay = _validate.nonnegative("weight_decay", weight_decay)
+        self.lr = self.default_lr if lr is None else lr
+        self.weight_decay = _validate.per_replica("weight_decay", weight_decay, _validate.nonnegative)
         self.clip_value = None if clip_value is None else _validate.positive("clip_value", clip_value)
         self.clip_norm = None if clip_norm is None else _validate.positive("clip_norm", clip_norm)
         self.state: list[dict] = []
@@ -49,7 +55,11 @@ class Optimizer(Configurable):
 
     @lr.setter
     def lr(self, value):
-        self._lr = _validate.positive("lr", value)
+        self._lr = _validate.per_replica("lr", value, _validate.positive)
+
+    def _rate(self, p):
+        """``lr`` ready to multiply ``p`` (a number, or ``(R, 1, 1)`` per replica)."""
+        return _validate.broadcast_to_replicas(self._lr, p)
 
     def step(self, pairs) -> None:
         """Update every ``param`` in place from its ``grad``.
@@ -80,21 +90,27 @@ class Optimizer(Configurable):
         self.steps = 0
 
     def _decayed(self, p, g):
-        return g + self.weight_decay * p if self.weight_decay else g
+        if not _validate.nonzero(self.weight_decay):
+            return g
+        return g + _validate.broadcast_to_replicas(self.weight_decay, p) * p
 
     def _update(self, state: dict, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
 
 
     def config(self) -> dict:
-        cfg = {"name": self.name, "lr": self.lr, **self._options()}
+        cfg = {"name": self.name, "lr": _config_value(self.lr), **self._options()}
         for key in ("weight_decay", "clip_value", "clip_norm"):
-            cfg[key] = getattr(self, key)
+            cfg[key] = _config_value(getattr(self, key))
         return cfg
 
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
         return f"{type(self).__name__}({opts})"
+
+
+def _config_value(v):
+    return v.tolist() if isinstance(v, np.ndarray) else v
 
 
 def _clip_by_global_norm(grads, max_norm):
@@ -113,8 +129,8 @@ def _work(state: dict, p: np.ndarray) -> np.ndarray:
     return t
 
 
-def _scaled(g: np.ndarray, lr: float, state: dict) -> np.ndarray:
-    """``lr * g`` in the scratch array."""
+def _scaled(g: np.ndarray, lr, state: dict) -> np.ndarray:
+    """``lr * g`` in the scratch array (``lr`` a number or ``(R, 1, 1)``)."""
     return np.multiply(g, lr, out=_work(state, g))
 
 
@@ -135,10 +151,11 @@ class SGD(Optimizer):
 
     def __init__(self, lr=None, momentum=0.0, nesterov=False, dampening=0.0, **kwargs):
         super().__init__(lr, **kwargs)
-        self.momentum = _validate.probability("momentum", momentum, high_open=True)
+        self.momentum = _validate.per_replica(
+            "momentum", momentum, lambda n, v: _validate.probability(n, v, high_open=True))
         self.dampening = _validate.probability("dampening", dampening, high_open=False)
         self.nesterov = bool(nesterov)
-        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
+        if self.nesterov and (not np.all(self.momentum) or self.dampening != 0):
             raise ValueError(
                 "nesterov=True needs momentum > 0 and dampening = 0; received "
                 f"momentum={self.momentum}, dampening={self.dampening}"
@@ -146,18 +163,20 @@ class SGD(Optimizer):
 
     def _update(self, state, p, g):
         g = self._decayed(p, g)
-        if self.momentum:
+        if _validate.nonzero(self.momentum):  # per replica, momentum 0 is exactly plain SGD (v = g)
+            mu = _validate.broadcast_to_replicas(self.momentum, p)
             v = state.get("velocity")
             if v is None:
                 v = state["velocity"] = g.copy()
             else:
-                v *= self.momentum
+                v *= mu
                 v += g if self.dampening == 0 else (1 - self.dampening) * g
-            g = g + self.momentum * v if self.nesterov else v
-        p -= _scaled(g, self.lr, state)
+            g = g + mu * v if self.nesterov else v
+        p -= _scaled(g, self._rate(p), state)
 
     def _options(self):
-        return {"momentum": self.momentum, "nesterov": self.nesterov, "dampening": self.dampening}
+        return {"momentum": _config_value(self.momentum), "nesterov": self.nesterov,
+                "dampening": self.dampening}
 
 
 @registry.register("momentum")
@@ -187,7 +206,7 @@ class RMSprop(Optimizer):
         super().__init__(lr, **kwargs)
         self.alpha = _validate.probability("alpha", alpha)
         self.eps = _validate.positive("eps", eps)
-        self.momentum = _validate.probability("momentum", momentum)
+        self.momentum = _validate.per_replica("momentum", momentum, _validate.probability)
         self.centered = bool(centered)
 
     def _update(self, state, p, g):
@@ -196,7 +215,7 @@ class RMSprop(Optimizer):
             state["square_avg"] = np.zeros_like(p)
             if self.centered:
                 state["grad_avg"] = np.zeros_like(p)
-            if self.momentum:
+            if _validate.nonzero(self.momentum):
                 state["momentum_buffer"] = np.zeros_like(p)
         s = state["square_avg"]
         s *= self.alpha
@@ -208,16 +227,17 @@ class RMSprop(Optimizer):
             denom = np.sqrt(s - m * m) + self.eps
         else:
             denom = np.sqrt(s) + self.eps
-        if self.momentum:
+        lr = self._rate(p)
+        if _validate.nonzero(self.momentum):
             b = state["momentum_buffer"]
-            b *= self.momentum
+            b *= _validate.broadcast_to_replicas(self.momentum, p)
             b += g / denom
-            p -= self.lr * b
+            p -= lr * b
         else:
-            p -= self.lr * g / denom
+            p -= lr * g / denom
 
     def _options(self):
-        return {"alpha": self.alpha, "eps": self.eps, "momentum": self.momentum,
+        return {"alpha": self.alpha, "eps": self.eps, "momentum": _config_value(self.momentum),
                 "centered": self.centered}
 
 
@@ -241,7 +261,7 @@ class Adagrad(Optimizer):
         if s is None:
             s = state["sum"] = np.full_like(p, self.initial_accumulator_value)
         s += g * g
-        lr = self.lr / (1 + (self.steps - 1) * self.lr_decay)
+        lr = _validate.broadcast_to_replicas(self.lr / (1 + (self.steps - 1) * self.lr_decay), p)
         p -= lr * g / (np.sqrt(s) + self.eps)
 
     def _options(self):
@@ -274,8 +294,8 @@ class Adam(Optimizer):
 
     def _update(self, state, p, g):
         if self.decoupled:
-            if self.weight_decay:
-                p *= 1 - self.lr * self.weight_decay
+            if _validate.nonzero(self.weight_decay):
+                p *= _validate.broadcast_to_replicas(1 - self.lr * self.weight_decay, p)
         else:
             g = self._decayed(p, g)
         b1, b2 = self.betas
@@ -300,7 +320,7 @@ class Adam(Optimizer):
         np.sqrt(v, out=t)
         t += self.eps / c
         np.divide(m, t, out=t)
-        t *= self.lr * (1 - b1) / ((1 - b1**step) * c)
+        t *= _validate.broadcast_to_replicas(self.lr * (1 - b1) / ((1 - b1**step) * c), t)
         p -= t
 
     def moments(self, index: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -3,7 +3,8 @@
     penalty = l1 * sum |W| + l2 * sum W^2      (biases and batch-norm scales excluded)
     d penalty / dW = l1 * sign(W) + 2 * l2 * W
 
-as Keras's ``L1L2`` regulariser. The figure is one number per replica.
+as Keras's ``L1L2`` regulariser. The figure is one number per replica. ``l1`` and
+``l2`` may be one number per replica (``(R,)``, broadcast over each replica's weights).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from . import _validate
 
 class Penalty:
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
-        self.l1 = _validate.nonnegative("l1", l1)
-        self.l2 = _validate.nonnegative("l2", l2)
+        self.l1 = _validate.per_replica("l1", l1, _validate.nonnegative)
+        self.l2 = _validate.per_replica("l2", l2, _validate.nonnegative)
 
     def __bool__(self):
-        return bool(self.l1 or self.l2)
+        return _validate.nonzero(self.l1) or _validate.nonzero(self.l2)
 
     @staticmethod
     def _weights(model):
@@ -29,9 +30,9 @@ class Penalty:
         total = 0.0
         for layer in self._weights(model):
             W = layer.params["W"]
-            if self.l1:
+            if _validate.nonzero(self.l1):
                 total = total + self.l1 * np.abs(W).sum(axis=(-2, -1))
-            if self.l2:
+            if _validate.nonzero(self.l2):
                 total = total + self.l2 * (W * W).sum(axis=(-2, -1))
         return np.asarray(total)
 
@@ -40,7 +41,7 @@ class Penalty:
         for layer in self._weights(model):
             W = layer.params["W"]
             g = layer.grads["W"]
-            if self.l1:
-                g += self.l1 * np.sign(W)
-            if self.l2:
-                g += (2 * self.l2) * W
+            if _validate.nonzero(self.l1):
+                g += _validate.broadcast_to_replicas(self.l1, W) * np.sign(W)
+            if _validate.nonzero(self.l2):
+                g += _validate.broadcast_to_replicas(2 * self.l2, W) * W

@@ -26,6 +26,11 @@ class Sequential:
     (5, 1)
     """
 
+    #: padded widths (see :mod:`.masking`): ``(layer, key, 0/1 mask)`` for the gradients
+    #: ``backward`` zeroes, and one ``(R, 1, width)`` mask of real units per hidden layer
+    grad_masks = None
+    unit_masks = None
+
     def __init__(self, layers):
         layers = list(layers)
         for i, layer in enumerate(layers):
@@ -72,6 +77,9 @@ class Sequential:
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
             dy = self.layers[i].backward(dy, input_grad or i > 0)
+        if self.grad_masks is not None:  # padded units' weights get no gradient
+            for layer, key, mask in self.grad_masks:
+                layer.grads[key] *= mask
         return dy
 
     # ------------------------------------------------------------ parameters

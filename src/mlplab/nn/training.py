@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import _validate, losses, optimizers, pairing
+from ._memory import reuse_memory
 from .blas_threads import training_threads
 from .callbacks import Callback, Recorder, Run
 from .diagnostics import divergence_report
@@ -158,7 +159,8 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
     batch_listeners = [cb for cb in callbacks
                        if type(cb).on_batch_end is not Callback.on_batch_end]
     # overflow shows up as a NaN/inf loss, which is then reported in words
-    with np.errstate(over="ignore", invalid="ignore"):
+    # fresh big arrays every step: keep their pages in malloc's heap (see _memory)
+    with np.errstate(over="ignore", invalid="ignore"), reuse_memory():
         for cb in callbacks:
             cb.on_train_begin(run)
         for epoch in range(epochs):
@@ -327,6 +329,8 @@ def _predict_into(out, threshold, dst):
     """The predicted classes of ``out``: argmax, or ``out > threshold`` for one output."""
     if out.shape[-1] == 1:
         np.greater(out[..., 0], threshold, out=dst)
+    elif out.shape[-1] == 2:  # argmax of two columns (ties to 0, as argmax), in one pass
+        np.greater(out[..., 1], out[..., 0], out=dst)
     else:
         np.argmax(out, axis=-1, out=dst)
 

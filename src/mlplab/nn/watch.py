@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .callbacks import Callback
-from .diagnostics import advice, join_tips, replica_name, replica_names
+from .diagnostics import advice, join_tips, lr_text, replica_name, replica_names
 
 #: "ended above where it started": the end is more than this factor above epoch 1
 END_ABOVE_START = 1.1
@@ -104,7 +104,7 @@ def _rising_message(run, rising: dict) -> str:
     else:
         head = f"the training loss rose: {figures(rising[0])}."
     tips = advice(model, opt, optimizer_tip=True)
-    return (f"{head} The learning rate ({opt.lr:g}) is probably too large for this setup. "
+    return (f"{head} The learning rate ({lr_text(opt.lr)}) is probably too large for this setup. "
             f"Try {join_tips(tips)}.")
 
 

@@ -1,0 +1,120 @@
+"""The vectorised group: every cell equals the same setting trained alone."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from mlplab.lab import group
+from mlplab.lab.train import TrainConfig, run_training
+
+BASE = dict(dataset="disc_ring", epochs=25, batch_size=40, test_size=0.25, val_split=0.1,
+            init="torch", n_samples=120, dtype="float64")
+
+
+def alone(config, seed):
+    """The reference: that setting trained by itself with one seed, as a run dict."""
+    return group._runs([config], [(0, seed)], *_trained(dataclasses.replace(config, seeds=(seed,))))
+
+
+def _trained(config):
+    result = run_training(config)
+    return result.history, result.figures
+
+
+def assert_same_runs(configs, tol):
+    runs = group.train_group(configs)
+    assert [(r["setting"], r["seed"]) for r in runs] == \
+        [(i, s) for i, c in enumerate(configs) for s in c.seeds]
+    for run in runs:
+        ref = alone(configs[run["setting"]], run["seed"])[0]
+        assert set(run) == set(ref) | {"setting"} or set(run) == set(ref)
+        for key, value in ref.items():
+            if key in ("setting", "history"):
+                continue
+            if isinstance(value, float):
+                assert run[key] == pytest.approx(value, abs=tol, rel=0), key
+            else:
+                assert run[key] == value, key
+        assert set(run["history"]) == set(ref["history"])
+        for name, curve in ref["history"].items():
+            np.testing.assert_allclose(run["history"][name], curve, atol=tol, rtol=0,
+                                       err_msg=name)
+    return runs
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_widths_padded_equal_alone_float64(optimizer):
+    configs = [TrainConfig(**BASE, optimizer=optimizer, lr=0.05, layers=layers, seeds=seeds)
+               for layers, seeds in [((3, 5), (0, 1)), ((6, 2), (1, 2)), ((6, 5), (3,))]]
+    runs = assert_same_runs(configs, 1e-10)
+    assert len({tuple(r["history"]["loss"][-3:]) for r in runs}) == len(runs)  # they differ
+
+
+@pytest.mark.parametrize("key, values", [
+    ("lr", [0.01, 0.05]), ("l1", [0.0, 0.001]), ("l2", [0.0, 0.01]),
+    ("weight_decay", [None, 0.05]), ("dropout", [0.0, 0.3]),
+])
+def test_each_varied_key_equals_alone(key, values):
+    configs = [TrainConfig(**{**BASE, "optimizer": "adamw" if key == "weight_decay" else "adam",
+                              "lr": 0.02, "layers": layers, key: v, "seeds": (0, 4)})
+               for layers, v in zip([(4, 3), (2, 5)], values)]
+    assert_same_runs(configs, 1e-10)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov", "rmsprop", "adagrad"])
+def test_momentum_optimizers_equal_alone(optimizer):
+    momenta = [0.5, 0.9] if optimizer != "adagrad" else [None, None]
+    configs = [TrainConfig(**BASE, optimizer=optimizer, lr=0.01, layers=layers, momentum=m,
+                           seeds=(2,), clip_norm=1.0)
+               for layers, m in zip([(5, 3), (3, 5)], momenta)]
+    assert_same_runs(configs, 1e-10)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "softplus"])
+def test_saturating_activations_and_batchnorm(activation):
+    configs = [TrainConfig(**{**BASE, "batch_size": 27}, activation=activation, batchnorm=True,
+                           lr=0.03,
+                           layers=layers, seeds=(1,), clip_value=0.5, schedule="cosine")
+               for layers in [(2, 6), (6, 3)]]
+    assert_same_runs(configs, 1e-10)
+
+
+def test_float32_final_losses_within_1e_4():
+    configs = [TrainConfig(**{**BASE, "dtype": "float32"}, lr=0.05, layers=layers, seeds=(0, 1))
+               for layers in [(2, 2), (8, 4)]]
+    runs = group.train_group(configs)
+    for run in runs:
+        ref = alone(configs[run["setting"]], run["seed"])[0]
+        assert abs(run["train_loss"] - ref["train_loss"]) < 1e-4
+
+
+def test_group_key_allows_varying_widths_not_depth():
+    a = TrainConfig(layers=(4, 4), lr=0.1)
+    assert group.group_key(a) == group.group_key(TrainConfig(layers=(2, 8), lr=0.01, l2=0.1))
+    assert group.group_key(a) != group.group_key(TrainConfig(layers=(4,)))
+    assert group.group_key(a) != group.group_key(TrainConfig(layers=(4, 4), epochs=11))
+    assert group.group_key(a) != group.group_key(TrainConfig(layers=(4, 4), activation="tanh"))
+
+
+def test_other_groups_refused():
+    with pytest.raises(ValueError, match="received 2 groups"):
+        group.train_group([TrainConfig(layers=(4,)), TrainConfig(layers=(4, 4))])
+
+
+def test_plan_cuts_mixed_widths_keeps_equal_ones():
+    mixed = [(a, b) for a in range(2, 9) for b in range(2, 9) for _ in range(20)]
+    parts = group.plan(mixed)
+    assert sorted(r for p in parts for r in p) == list(range(len(mixed)))
+    assert 1 < len(parts) and min(map(len, parts)) >= group.MIN_PART
+    widest = [max(max(mixed[r]) for r in p) for p in parts]
+    assert min(widest) < 8  # the narrow settings are not padded to the widest
+    assert group.plan([(8, 8)] * 980) == [list(range(980))]
+
+
+def test_success_rule_per_setting_in_one_group():
+    configs = [TrainConfig(**{**BASE, "epochs": 5}, layers=(3, 3), seeds=(0, 1), success=rule)
+               for rule in ("train_accuracy > 0.0", "train_accuracy > 1.0")]
+    runs = group.train_group(configs)
+    assert [r["success"] for r in runs] == [True, True, False, False]
+    assert group.group_key(TrainConfig(**BASE)) != group.group_key(TrainConfig(**BASE, noise=0.3))
