@@ -263,3 +263,11 @@ def test_full_batch_is_none_and_the_result_shows_itself_in_jupyter():
     assert run["train_loss"] == pytest.approx(float(alone.figures["train"]["loss"]), abs=1e-6)
     html = result._repr_html_()
     assert "<table" in html and html.count("<img") == 1 and "4x4" in html.replace("×", "x")
+
+
+def test_histories_take_a_setting_as_the_sweep_spells_it_and_bad_indices_are_named(small):
+    setting = small.settings[0]
+    text = "x".join(map(str, setting["layers"]))
+    assert small.histories({"layers": text}) == small.histories({"layers": list(setting["layers"])})
+    with pytest.raises(ValueError, match=f"run must be an index from 0 to {len(small.runs) - 1}"):
+        small.history(len(small.runs))

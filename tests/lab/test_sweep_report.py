@@ -51,7 +51,12 @@ def test_findings_read_the_intervals():
     lines = findings(result)
     best = max(rows, key=lambda r: r["rate"])
     label = "x".join(map(str, best["layers"]))
-    assert lines[0].startswith(f"Highest success rate: {label} ({best['successes']}/5)")
+    ties = [r for r in rows if r["successes"] == best["successes"]]
+    if len(ties) == 1:
+        assert lines[0].startswith(f"Highest success rate: {label} ({best['successes']}/5)")
+    else:
+        assert lines[0].startswith(f"Highest success rate: {best['successes']}/5, shared by "
+                                   f"{len(ties)} settings ({label}")
     low, high = wilson(best["successes"], 5)
     assert f"95% interval {100 * low:.0f}% to {100 * high:.0f}%" in lines[0]
     overlap = [r for r in rows if r is not best and r["rate_low"] <= best["rate_high"]
@@ -111,3 +116,15 @@ def test_report_sorts_in_a_browser(tmp_path):
     assert rates == sorted(rates) and down == sorted(rates, reverse=True)
     assert len(rates) == 4 and all(w > 300 for w in widths)
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == [] and errors == []
+
+
+def test_findings_name_every_setting_that_shares_the_best_count():
+    from mlplab import lab
+
+    result = lab.sweep("disc_ring", vary={"layers": ["6x6", "8x8", "2x2"]}, seeds=range(3),
+                       epochs=200, lr=0.05, batch_size=None)
+    counts = {r["layers"]: r["successes"] for r in result.summary()}
+    assert counts[(6, 6)] == counts[(8, 8)] == 3 and counts[(2, 2)] < 3
+    line = findings(result)[0]
+    assert line.startswith("Highest success rate: 3/3, shared by 2 settings (6x6, 8x8)")
+    assert "lowest: 2x2" in line

@@ -96,8 +96,8 @@ def single_model(model, command: str) -> None:
         seeds = model.meta.get("seeds")
         which = f" (seeds {seed_ranges(seeds)})" if seeds else ""
         raise ValueError(f"{command} takes a single model; this one holds replicas "
-                         f"{model.replicas}{which}; train the seed you want alone with --seed k "
-                         "(it is replica k, weight for weight)")
+                         f"{model.replicas}{which}; train the seed you want alone with --seed S "
+                         "(the replica that holds seed S, weight for weight)")
 
 
 def _data_for(model, dataset: str):

@@ -187,6 +187,9 @@ class SweepResult:
         if isinstance(run, dict):
             run = next(i for i, r in enumerate(self.runs)
                        if r["setting"] == run["setting"] and r["seed"] == run["seed"])
+        if not 0 <= run < len(self._histories):
+            raise ValueError(f"run must be an index from 0 to {len(self._histories) - 1} or a run "
+                             f"dict from result.runs; received {run!r}")
         return self._histories[run]
 
     def histories(self, setting) -> list[dict]:
@@ -198,7 +201,7 @@ class SweepResult:
     def _setting_index(self, setting) -> int:
         if isinstance(setting, dict):
             for i, s in enumerate(self.settings):
-                if all(s.get(k) == (tuple(v) if k == "layers" else v) for k, v in setting.items()):
+                if all(s.get(k) == _as_value(k, v) for k, v in setting.items()):
                     return i
             raise ValueError(f"no setting {setting!r} in this sweep; its settings vary "
                              f"{', '.join(self.varied)}")
@@ -276,3 +279,15 @@ def report_writer():
     from .sweep_report import write_sweep_report
 
     return write_sweep_report
+
+
+def _as_value(key, value):
+    """A varied value as settings hold it: ``"4x4"`` and ``[4, 4]`` are ``(4, 4)``."""
+    if key == "layers":
+        if isinstance(value, str):
+            from .sweep_spec import parse_values
+
+            parsed = parse_values(key, value)
+            return parsed[0] if len(parsed) == 1 else value
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+    return value

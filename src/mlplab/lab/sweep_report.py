@@ -174,6 +174,16 @@ def _count(s) -> str:
     return f"{s.label} ({s.successes}/{s.n})"
 
 
+def _ties(settings, s, show: int = 4) -> str:
+    """``s`` in words, or every setting with exactly its count when several share it."""
+    same = [t for t in settings if (t.successes, t.n) == (s.successes, s.n)]
+    if len(same) == 1:
+        return _count(s)
+    names = ", ".join(t.label for t in same[:show]) + (f" and {len(same) - show} more"
+                                                        if len(same) > show else "")
+    return f"{s.successes}/{s.n}, shared by {len(same)} settings ({names})"
+
+
 def _neighbours(dims, settings, a, b) -> bool:
     """Whether settings ``a`` and ``b`` differ in one dimension, by one step of its levels."""
     from ..viz.sweep import _levels
@@ -205,9 +215,13 @@ def findings(result) -> list[str]:
     best = max(ss, key=lambda s: s.rate)
     worst = min(ss, key=lambda s: s.rate)
     tied = [s for s in ss if s is not best and _overlap(s, best)]
-    out.append(f"Highest success rate: {_count(best)}, 95% interval {_pc(best.low)} to "
-               f"{_pc(best.high)}; lowest: {_count(worst)}, {_pc(worst.low)} to "
-               f"{_pc(worst.high)}.")
+    if (best.successes, best.n) == (worst.successes, worst.n):
+        out.append(f"Every setting reaches {best.successes}/{best.n}, 95% interval "
+                   f"{_pc(best.low)} to {_pc(best.high)}.")
+    else:
+        out.append(f"Highest success rate: {_ties(ss, best)}, 95% interval {_pc(best.low)} to "
+                   f"{_pc(best.high)}; lowest: {_ties(ss, worst)}, {_pc(worst.low)} to "
+                   f"{_pc(worst.high)}.")
     out.append(f"{len(tied)} of the other {len(ss) - 1} settings cannot be told apart from "
                f"{best.label} at {at}: their 95% intervals overlap with its own.")
     pairs = list(combinations(ss, 2))
