@@ -59,8 +59,8 @@ def test_console_script_runs():
     result = subprocess.run([sys.executable, "-m", "mlplab", "demo", "--epochs", "0"],
                             capture_output=True, text=True)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].endswith(
-        "argument --epochs: expected a positive integer, received '0'")
+    assert result.stderr == ("mlplab demo: error: argument --epochs: expected a positive integer, "
+                             "received '0' (see mlplab demo --help)\n")
 
 
 def _run(capsys, *argv):
@@ -294,3 +294,12 @@ def test_a_failed_save_after_training_keeps_the_old_model(capsys, tmp_path, monk
     assert code == 2
     assert err.strip().splitlines()[-1] == f"mlplab: error: {target}: No space left on device"
     assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
+
+
+def test_a_bad_option_is_one_line_naming_the_option_and_where_help_is(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["train", "iris", "--lr", "-1"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err == ("mlplab train: error: argument --lr: expected a positive number, received '-1' "
+                   "(see mlplab train --help)\n")

@@ -17,8 +17,16 @@ COMMANDS = [info.add, train.add_demo, train.add, sweep.add, runs.add, verify.add
             export.add, playground.add, models.add]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error: ``mlplab train: error: ...`` and where help is,
+    instead of the whole usage block above the one line that matters."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="mlplab", description="A neural-network lab written from scratch in NumPy.")
     parser.add_argument("--version", action="version", version=f"mlplab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
