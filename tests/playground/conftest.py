@@ -86,3 +86,16 @@ def server(tmp_path_factory):
     yield server
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture
+def client():
+    """FastAPI's test client on a fresh playground app."""
+    pytest.importorskip("fastapi", reason="the playground extra (fastapi) is not installed")
+    pytest.importorskip("httpx", reason="httpx is needed for FastAPI's test client")
+    from fastapi.testclient import TestClient
+
+    from mlplab.playground.app import create_app
+
+    with TestClient(create_app()) as c:
+        yield c

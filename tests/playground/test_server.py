@@ -9,23 +9,8 @@ import pytest
 pytest.importorskip("fastapi", reason="the playground extra (fastapi) is not installed")
 pytest.importorskip("httpx", reason="httpx is needed for FastAPI's test client")
 
-from fastapi.testclient import TestClient  # noqa: E402
 
-from mlplab.playground.app import create_app  # noqa: E402
-
-
-@pytest.fixture
-def client():
-    with TestClient(create_app()) as c:
-        yield c
-
-
-def _until(ws, kind, limit=50):
-    for _ in range(limit):
-        msg = json.loads(ws.receive_text())
-        if msg["type"] == kind:
-            return msg
-    raise AssertionError(f"no {kind!r} message")
+from ._messages import until as _until  # noqa: E402
 
 
 def test_page_health_and_favicon(client):
