@@ -6,18 +6,11 @@ import numpy as np
 import pytest
 
 from mlplab import nn
-from mlplab.cli import build_parser, main
+from mlplab.cli import build_parser
 from mlplab.cli.train import train_config as _train_config
 from mlplab.lab.console import _count
 
-
-def _run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from .test_cli import _run
 
 
 def _rows(out):
