@@ -1,4 +1,6 @@
+import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -37,3 +39,25 @@ def torch_or_skip():
     torch = pytest.importorskip(
         "torch", reason="PyTorch is not installed: pip install torch==2.13.0 (the 'torch' extra)")
     return torch
+
+
+KERNEL = "mlplab-tests"
+
+
+@pytest.fixture
+def kernel_name(tmp_path, monkeypatch):
+    """A Jupyter kernel that is this interpreter, with this checkout's mlplab first on its
+    path (a kernelspec in a temporary JUPYTER_PATH), so no kernel need be installed."""
+    import mlplab
+
+    spec = tmp_path / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    src = str(Path(mlplab.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "mlplab tests", "language": "python",
+        "env": {"PYTHONPATH": path, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"},
+    }))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    return KERNEL

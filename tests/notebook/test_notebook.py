@@ -5,10 +5,7 @@ JUPYTER_PATH points at runs ``sys.executable -m ipykernel_launcher`` with this c
 ``mlplab`` first on PYTHONPATH, so no kernel has to be installed beforehand.
 """
 
-import json
-import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,25 +15,7 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 pytest.importorskip("ipywidgets")
 
-import mlplab  # noqa: E402
-
 NOTEBOOK = Path(__file__).with_name("bridges.ipynb")
-KERNEL = "mlplab-tests"
-
-
-@pytest.fixture
-def kernel_name(tmp_path, monkeypatch):
-    spec = tmp_path / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    src = str(Path(mlplab.__file__).resolve().parents[1])
-    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "mlplab tests", "language": "python",
-        "env": {"PYTHONPATH": path, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"},
-    }))
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
-    return KERNEL
 
 
 def _outputs(cell, kind):

@@ -9,12 +9,12 @@ import argparse
 import sys
 
 from .._version import __version__
-from . import explain, export, info, models, playground, runs, sweep, train, verify
+from . import explain, export, info, lesson, models, playground, runs, sweep, train, verify
 from .options import positive_int
 
 #: each entry registers one or more subcommands, in the order ``mlplab --help`` lists them
 COMMANDS = [info.add, train.add_demo, train.add, sweep.add, runs.add, verify.add, explain.add,
-            export.add, playground.add, models.add]
+            export.add, playground.add, lesson.add, models.add]
 
 
 class Parser(argparse.ArgumentParser):

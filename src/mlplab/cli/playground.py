@@ -5,14 +5,31 @@ from __future__ import annotations
 from .options import number
 
 
-def _cmd_playground(args) -> int:
+def _serve():
     try:
         from ..playground.app import serve
     except ImportError as exc:  # fastapi / uvicorn missing
         raise ValueError(f"the playground needs the 'playground' extra: pip install 'mlplab[playground]' "
                          f"({exc})") from None
+    return serve
+
+
+def _cmd_playground(args) -> int:
+    serve = _serve()
     print(f"mlplab playground on http://{args.host}:{args.port}/  (Ctrl-C to stop)")
     serve(args.host, args.port, open_browser=args.open)
+    return 0
+
+
+def _cmd_playground_at(port: int, presets) -> int:
+    """``mlplab lesson X --playground``: the playground on this machine, opened on the
+    lesson's first preset (the page lists the others)."""
+    serve = _serve()
+    page = f"#preset={presets[0]}" if presets else ""
+    print(f"mlplab playground on http://127.0.0.1:{port}/{page}  (Ctrl-C to stop)")
+    if presets:
+        print(f"this lesson's presets: {', '.join(presets)} (open one with #preset=NAME)")
+    serve("127.0.0.1", port, open_browser=True, page=page)
     return 0
 
 

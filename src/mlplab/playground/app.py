@@ -61,12 +61,14 @@ def create_app():
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False):
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, page: str = ""):
+    """Run the playground at ``http://host:port/``; ``open_browser`` opens that page plus
+    ``page`` (e.g. ``"#preset=a-disc-ring-4-4"``) in a browser once the server is up."""
     import uvicorn
 
     if open_browser:
         import webbrowser
-        threading.Timer(1.0, lambda: webbrowser.open(f"http://{host}:{port}/")).start()
+        threading.Timer(1.0, lambda: webbrowser.open(f"http://{host}:{port}/{page}")).start()
     # one BLAS thread (unless `mlplab --threads N` chose): the matrices are tiny, and idle BLAS
     # threads spinning on the second core would take it from the browser drawing the frames
     from ..nn import blas_threads

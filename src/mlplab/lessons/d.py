@@ -1,0 +1,20 @@
+"""Lesson D: an mlp from scratch against pytorch
+(``../shared/seeds/lesson-d-mlp-from-scratch-vs-pytorch.txt``).
+
+Each section below is one item of the lesson, run with mlplab: see
+:mod:`mlplab.lessons.section` for the contract (``settings -> Outcome``).
+"""
+
+from __future__ import annotations
+
+from .section import Claim, Lesson, Outcome, Settings  # noqa: F401
+
+LESSON = Lesson(
+    key="d",
+    title="An MLP from scratch against PyTorch",
+    source="lesson-d-mlp-from-scratch-vs-pytorch.txt",
+    about=("Logistic regression against a multi-layer perceptron on moons and circles, an MLP written "
+           "from scratch checked against PyTorch, a multi-class network on Iris, and the exercises on "
+           "architecture, activation, learning rate and L2 regularisation."),
+    presets=("d-moons-linear", "d-moons-mlp"),
+)
