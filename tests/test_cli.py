@@ -91,6 +91,8 @@ def test_train_prints_summary_and_saves(capsys, tmp_path):
     assert test_acc >= 90.0
     assert "layer 1:" in rows["alive"] and "/16" in rows["alive"]
     assert (tmp_path / "iris.npz").is_file()
+    # the table says which figures it holds: not the epoch lines' running averages
+    assert rows["(measured"].strip().startswith("(measured once after the last step, in inference mode")
 
 
 def test_train_many_seeds_reports_ranges(capsys):

@@ -113,6 +113,17 @@ def test_csv_task_inferred_and_overridden(capsys, tmp_path):
     assert code == 0 and "accuracy" in out and "read as classification, as asked" in out
 
 
+def test_a_one_row_csv_is_refused_in_our_words(capsys, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("a,b,label\n1,2,0\n")
+    code, out, err = _run(capsys, "train", str(path), "--epochs", "2")
+    assert code == 2 and out == ""
+    assert err.strip().endswith(
+        "one.csv: 1 row cannot be split into training and test rows with test_size=0.2 (0 training, "
+        "1 test); give more rows, or test_size 0 (--test-size 0) to train on all of them")
+    assert "aforementioned" not in err  # scikit-learn's own words stay inside
+
+
 def test_printed_command_parses_back_to_the_same_config():
     argv = ["train", "moons", "--layers", "0", "--seeds", "0-3,9", "--init", "normal:0.5",
             "--schedule", "step:10:0.5", "--clip-value", "0.5", "--patience", "4", "--min-delta",

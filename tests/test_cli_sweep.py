@@ -102,6 +102,12 @@ def test_runs_lists_the_sweeps_of_a_store(tmp_path, capsys):
     assert lines[2].split()[:7] == ["2", "disc_ring", "lr", "(3)", "2", "1/1", "6/6"]
     assert main(["runs", str(db), "2"]) == 0
     assert "lr=0.05" in capsys.readouterr().out
+    main(["sweep", "disc_ring", "--vary", "layers=3,4", "--vary", "activation=relu,tanh", "--vary",
+          "lr=0.01,0.05", "--vary", "optimizer=adam,sgd", "--seeds", "0", "--epochs", "1", "--store", str(db)])
+    capsys.readouterr()
+    assert main(["runs", str(db)]) == 0
+    long = capsys.readouterr().out.splitlines()[3]  # a long "varies" is shown whole, not cut
+    assert "layers (2), activation (2), lr (2), optimizer (2)     1" in long
     assert main(["runs", str(tmp_path / "none.db")]) == 2
 
 

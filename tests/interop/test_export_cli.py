@@ -5,6 +5,7 @@ import pytest
 
 import mlplab
 from mlplab.cli import main
+from mlplab.data import catalog
 
 from ..conftest import torch_or_skip
 
@@ -43,3 +44,25 @@ def test_export_refusals_name_the_problem(saved, tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["export", str(path), "--to", "keras", "m.h5"])
+
+
+def test_export_prints_the_scaling_the_network_expects(tmp_path, capsys):
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    model = tmp_path / "iris.npz"
+    assert main(["train", "iris", "--layers", "8", "--epochs", "30", "--save", str(model)]) == 0
+    capsys.readouterr()
+    assert main(["export", str(model), "--to", "onnx", str(tmp_path / "iris.onnx")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "(zscore: x_scaled = (x - offset) / scale)" in lines[1]
+    offset, scale = (np.array([float(v) for v in line.split("[")[1].rstrip("]").split(",")])
+                     for line in lines[2:4])
+    # the printed numbers are the ones to use: raw rows scaled with them give the model's outputs
+    net = mlplab.nn.load(model)
+    raw = catalog.load("iris", seed=0).X_test[:5]
+    got = ort.InferenceSession(str(tmp_path / "iris.onnx")).run(
+        ["Y"], {"X": ((raw - offset) / scale).astype("float32")})[0]
+    meta = net.meta["scaler"]
+    want = net.forward(((raw - np.array(meta["offset"])) / np.array(meta["scale"])).astype("float32"))
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    assert lines[4].strip() == f"in Python: mlplab.nn.load({str(model)!r}).meta['scaler']"

@@ -63,6 +63,9 @@ def test_rising_loss_rule_on_hand_made_curves():
     assert (found[1]["low"], found[1]["low_epoch"], found[1]["last"]) == (0.1, 5, 1.5)
     assert rising_loss(np.array([[1.0]])) == {}                      # one epoch: nothing to judge
     assert rising_loss(np.array([1.0, np.nan, np.nan])[:, None]) == {}  # a diverged replica
+    # a loss fitted to float precision does not "rise" from 0 to 1e-9 (a 1-row data set)
+    assert rising_loss(np.array([[0.0], [0.0], [1e-9]])) == {}
+    assert list(rising_loss(np.array([[0.0], [0.0], [1e-3]]))) == [0]
 
 
 def _disc(batch_size=None):

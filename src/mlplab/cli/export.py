@@ -28,7 +28,11 @@ def _cmd_export(args) -> int:
     scaler = (model.meta or {}).get("scaler") or {}
     if scaler.get("kind", "none") != "none":
         print(f"note: the network expects features scaled as in training ({scaler.get('kind')}: "
-              f"(x - offset) / scale, with offset and scale in {args.model}'s metadata)")
+              f"x_scaled = (x - offset) / scale)")
+        if len(scaler.get("offset", ())) <= 8:
+            for name in ("offset", "scale"):
+                print(f"      {name:6} = [{', '.join(f'{v:.6g}' for v in scaler[name])}]")
+        print(f"      in Python: mlplab.nn.load({str(args.model)!r}).meta['scaler']")
     return 0
 
 

@@ -41,13 +41,15 @@ def _cmd_runs(args) -> int:
     if not sweeps:
         print(f"{args.store}: no sweeps")
         return 0
-    print(f"{'id':>3}  {'dataset':<14} {'varies':<32} {'seeds':>5}  {'groups':>9}  {'runs':>11}  "
+    rows = [(s, s["spec"]["dataset"], ", ".join(f"{k} ({len(v)})" for k, v in s["spec"]["vary"]) or "-")
+            for s in sweeps]
+    wd = max(7, *(len(d) for _, d, _ in rows))  # columns as wide as their longest entry: nothing cut
+    wv = max(6, *(len(v) for _, _, v in rows))
+    print(f"{'id':>3}  {'dataset':<{wd}} {'varies':<{wv}} {'seeds':>5}  {'groups':>9}  {'runs':>11}  "
           f"{'state':<11} {'started':<16}  updated")
-    for s in sweeps:
-        spec = s["spec"]
-        varies = ", ".join(f"{k} ({len(v)})" for k, v in spec["vary"]) or "-"
+    for s, dataset, varies in rows:
         state = "done" if s["groups_done"] == s["groups"] else "unfinished"
-        print(f"{s['id']:>3}  {spec['dataset'][:14]:<14} {varies[:32]:<32} {len(spec['seeds']):>5}  "
+        print(f"{s['id']:>3}  {dataset:<{wd}} {varies:<{wv}} {len(s['spec']['seeds']):>5}  "
               f"{s['groups_done']:>4}/{s['groups']:<4}  {s['runs']:>5}/{s['runs_planned']:<5}  "
               f"{state:<11} {_when(s['created'])}  {_when(s['updated'])}", file=sys.stdout)
     print(f"summary of one: mlplab runs {args.store} ID; in Python: lab.load({args.store!r}, ID)")

@@ -97,6 +97,12 @@ def _split(name, X, y, classes, features, scaler_kind, seed, test_size, notes=""
 
     ``test_size=0`` keeps every row for training and leaves an empty test set."""
     if test_size:
+        n = len(y)
+        n_test = int(np.ceil(test_size * n))  # as scikit-learn counts the test rows
+        if n_test < 1 or n - n_test < 1:
+            raise ValueError(f"{name}: {n} row{'s' if n != 1 else ''} cannot be split into training and "
+                             f"test rows with test_size={test_size} ({n - n_test} training, {n_test} test); "
+                             "give more rows, or test_size 0 (--test-size 0) to train on all of them")
         if classes is not None:
             counts = np.bincount(y, minlength=len(classes))
             lonely = [classes[k] for k in np.flatnonzero(counts == 1)]

@@ -57,6 +57,8 @@ def print_summary(result, out=sys.stdout) -> None:
     for split, figures in result.figures.items():
         print(f"{split:14} {_cell(figures['loss']):<28} "
               f"{_cell(figures[second], as_percent=not regression):<30}", file=out)
+    print(f"{'':14} (measured once after the last step, in inference mode; each epoch line above "
+          f"is an average while that epoch trained)", file=out)
     alive = alive_units(result)
     if alive:
         cells = [f"layer {k}: {_count(a)}/{width}" for k, (a, width) in alive.items()]

@@ -12,6 +12,8 @@ before other callbacks end) and, with replicas, keeps a :class:`Freezer`:
       ended above where it started:  end > 1.1 * L_1
       climbed:                        end >= 3 * low  and  end - low >= 0.25 * (L_1 - low)
 
+  and neither is said of a loss that ends at or below ``1e-6`` (fitted as closely as
+  float32 can say: 0 at epoch 1 and 1e-9 at the end is not a rise worth a word).
   The medians and the second condition keep mini-batch noise and the tiny
   spikes of an already converged loss quiet (measured on the lessons' setups);
 - a replica whose loss turns NaN/inf is **frozen**: its parameters and state are
@@ -34,6 +36,8 @@ END_ABOVE_START = 1.1
 CLIMB_FACTOR = 3.0
 #: ... and gave back at least this share of the progress made from epoch 1
 GAVE_BACK = 0.25
+#: a loss that ends at or below this has nothing left to rise from
+FITTED = 1e-6
 #: replicas named in full in one warning
 SHOWN = 3
 
@@ -59,7 +63,7 @@ def rising_loss(loss) -> dict[int, dict]:
     with np.errstate(invalid="ignore", over="ignore"):
         above = end > END_ABOVE_START * first
         climbed = (end >= CLIMB_FACTOR * low) & (end - low >= GAVE_BACK * (first - low))
-    finite = np.isfinite(L).all(axis=0)
+    finite = np.isfinite(L).all(axis=0) & (end > FITTED)
     found = {}
     for r in np.flatnonzero((above | climbed) & finite):
         found[int(r)] = {
