@@ -227,12 +227,12 @@ def optimizer_rules(s: Settings) -> Outcome:
                      (-2, 2, -2, 2), (1.5, 0.0), None)
     walk = {"gradient descent": ("sgd", {}), "momentum": ("sgd", {"momentum": 0.9})}
     rates = {"gradient descent": 0.05, "momentum": 0.05}
-    exact = viz.optimizer_paths(saddle, steps=40, walkers=walk, lr=rates)
-    nudged = viz.optimizer_paths(saddle, steps=40, walkers=walk, lr=rates, start=(1.5, 1e-3))
+    exact = viz.optimizer_paths(saddle, steps=60, walkers=walk, lr=rates)
+    nudged = viz.optimizer_paths(saddle, steps=60, walkers=walk, lr=rates, start=(1.5, 1e-3))
     stuck = {k: p[-1].tolist() for k, p in exact.items()}
     escaped = {k: float(abs(p[-1, 1])) for k, p in nudged.items()}
     fig = viz.plot_paths(saddle, paths={f"{k}, y0 = 0.001": p for k, p in nudged.items()},
-                         title="a saddle: from (1.5, 0.001), 40 steps, lr 0.05")
+                         title="a saddle: from (1.5, 0.001), 60 steps, lr 0.05")
     return Outcome(
         numbers={"rule_gap": gaps, "bowl_gap_after_t": gap_t, "bowl_bound": bound,
                  "saddle_end_from_y0": stuck, "saddle_abs_y_from_nudge": escaped},
@@ -248,8 +248,8 @@ def optimizer_rules(s: Settings) -> Outcome:
                 Claim("a gradient of zero can be a saddle; momentum and noise help escape",
                       f"started exactly on y = 0 both walkers stay on y = 0 and slide towards the saddle "
                       f"(0, 0): x = {stuck['gradient descent'][0]:.3f} and {stuck['momentum'][0]:.3f} "
-                      f"after 40 steps; nudged to "
-                      f"y = 0.001, after 40 steps |y| is {escaped['gradient descent']:.3f} (gradient "
+                      f"after 60 steps; nudged to "
+                      f"y = 0.001, after 60 steps |y| is {escaped['gradient descent']:.3f} (gradient "
                       f"descent) and {escaped['momentum']:.3f} (momentum)",
                       bool(escaped["momentum"] > escaped["gradient descent"]))],
         text="The update rules the lesson writes out are the ones mlplab runs: the same numbers "
@@ -260,7 +260,7 @@ def optimizer_rules(s: Settings) -> Outcome:
         code='from mlplab.viz.surfaces import Surface\n'
              'saddle = Surface("saddle", lambda x, y: x**2 - y**2, lambda x, y: (2*x, -2*y),\n'
              '                 (-2, 2, -2, 2), (1.5, 0.0), None)\n'
-             'viz.optimizer_paths(saddle, steps=40, start=(1.5, 1e-3),\n'
+             'viz.optimizer_paths(saddle, steps=60, start=(1.5, 1e-3),\n'
              '    walkers={"momentum": ("sgd", {"momentum": 0.9})}, lr={"momentum": 0.05})',
         outside="Hessians (classifying critical points by curvature) are not in mlplab; the saddle "
                 "is shown by its paths instead.",
