@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import LESSON
 from ..section import Claim, Outcome, Settings
+from . import LESSON
 
 #: the lesson's house example: (age in years, bedrooms); the last two rows carry the
 #: data set's extremes (age 1..92, bedrooms 0..6) that its min-max scaling uses
@@ -22,7 +22,7 @@ def _near(a, b, tol):
 def numbers(s: Settings) -> Outcome:
     """A picture is a grid of numbers; features on different scales are brought to
     one scale (min-max, z-score, robust); categories become one-hot rows or codes."""
-    from ... import mlp, fit, viz
+    from ... import fit, mlp, viz
     from ...data import Scaler, load_digits, one_hot
     from ...data.tables import encode_labels
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import LESSON
 from ..section import Claim, Outcome, Settings
+from . import LESSON
 
 #: the lesson's start on its surface, and its two walkers (rule, options, learning rate)
 START = (0.1, 1.6)

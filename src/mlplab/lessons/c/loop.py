@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import LESSON
 from ..section import Claim, Outcome, Settings
+from . import LESSON
 
 #: the lesson's printed losses of its 1-4-1 regression, by epoch (1-based)
 LESSON_LOSSES = {1: 148.6393, 100: 6.1764, 1000: 3.3699, 2000: 3.2312, 3000: 3.1658,
