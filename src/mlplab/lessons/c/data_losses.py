@@ -237,9 +237,11 @@ def outlier(s: Settings) -> Outcome:
                       f"the lesson draws a weighted least-squares approximation, not an MAE fit: its "
                       f"mean absolute error on these points is {mae_lesson:.3f}, the MAE fit's "
                       f"{mae_ours:.3f}; the red line sits about {b1 - lb:.1f} lower in the lesson"),
-                Claim("the outlier's loss: MSE 747.2 (its square dominates), MAE 33.2",
-                      f"MSE {mse_points[k]:.1f}, MAE {mae_points[k]:.1f} (MAE under the exact fit)",
-                      bool(abs(mse_points[k] - 747.2) < 0.1))],
+                Claim("the outlier's squared error under the MSE line is 747.2: it dominates the sum",
+                      f"{mse_points[k]:.1f}, against {np.delete(mse_points, k).sum():.1f} for the ten "
+                      f"other points together; its absolute error is {mae_points[k]:.1f} under the "
+                      f"MAE fit ({abs(lw * x[k] + lb - y[k]):.1f} under the lesson's line, as its "
+                      "figure prints)", bool(round(mse_points[k], 1) == 747.2))],
         text="With MSE the one far point (8, 50) costs hundreds while the others cost a few "
              "units, so the fit tilts towards it. With MAE its cost grows only linearly and the "
              "line stays with the ten ordinary points. The numbers beside each point are its loss "

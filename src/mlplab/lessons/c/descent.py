@@ -88,7 +88,7 @@ def learning_rate(s: Settings) -> Outcome:
     X, y = lesson_c_line()
     X = Scaler("zscore").fit(X).transform(X)
     # for standardised x the MSE's curvature is 2 in both directions: lr < 1 converges
-    line_rates = (0.001, 0.1, 0.9, 1.05)
+    line_rates = (0.01, 0.5, 0.95, 1.05)
     epochs = s.pick(60, 30)
     histories = []
     for lr in line_rates:
@@ -108,16 +108,19 @@ def learning_rate(s: Settings) -> Outcome:
                 Claim("too large a rate overshoots and bounces",
                       f"lr 1.5 changes direction {zigzag['lr 1.5']} times in x (lr 0.1: "
                       f"{zigzag['lr 0.1']}); on the line, lr 1.05 ends at loss "
-                      f"{final['lr 1.05']:.3g} against {best:.3g}",
-                      bool(zigzag["lr 1.5"] > zigzag["lr 0.1"] and final["lr 1.05"] > final["lr 0.1"]))],
+                      f"{final['lr 1.05']:.3g}, lr 0.95 (zig-zagging) at {final['lr 0.95']:.4g}, "
+                      f"lr 0.5 at {final['lr 0.5']:.4g}, lr 0.01 at {final['lr 0.01']:.4g}",
+                      bool(zigzag["lr 1.5"] > zigzag["lr 0.1"] and final["lr 1.05"] > final["lr 0.01"]
+                           and final["lr 0.5"] == best))],
         text="The learning rate is the step's length. Too small and the walker creeps (lr 0.001 "
              "covers a few hundredths in 100 steps); too large and each step jumps past the "
              "valley floor and back. For a straight line on standardised x, the MSE's curvature "
-             "is 2 in every direction, so gradient descent converges for lr < 1 and grows "
-             "without end above it (lr 1.05), while lr 0.9 converges, zig-zagging.",
+             "is 2 in every direction: lr 0.5 (one over the curvature) lands on the minimum in "
+             "one step, lr 0.95 jumps across the valley each step and settles slowly, lr 1.05 "
+             "jumps further each time and grows without end, and lr 0.01 creeps.",
         code='paths = viz.optimizer_paths("lesson_c", steps=100, start=(0.1, 1.6),\n'
              '    walkers={k: ("sgd", {}) for k in rates}, lr=rates)\n'
-             'for lr in (0.001, 0.1, 0.9, 1.05):\n'
+             'for lr in (0.01, 0.5, 0.95, 1.05):\n'
              '    h = mlplab.fit(mlplab.mlp([1, 1], init="zeros"), X, y, loss="mse",\n'
              '                   optimizer="sgd", lr=lr, epochs=60)\n'
              'viz.training_curves(histories, metrics=("loss",), log_loss=True)',
