@@ -266,6 +266,14 @@ def names() -> list[str]:
 
 
 # ----------------------------------------------------------------- lesson C's own draws
+def _lesson_stream(seed):
+    """``np.random.RandomState(seed)``: the stream ``np.random.seed(seed)`` starts."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise TypeError(f"seed must be an integer from 0 to 2**32 - 1 (the lesson's "
+                        f"np.random.seed(seed)); received seed={seed!r}")
+    return np.random.RandomState(int(seed))
+
+
 def lesson_c_outliers(seed: int = 42):
     """Lesson C's loss figure data, drawn as its code draws them: ``x = 1, ..., 10``,
     ``y = 2 x + 1 + N(0, 2^2)`` with ``np.random.seed(seed)`` then one
@@ -274,7 +282,7 @@ def lesson_c_outliers(seed: int = 42):
     Returns ``X (11, 1)`` and ``y (11,)``, float64 (so that a least-squares line on
     them equals the lesson's ``np.polyfit``: slope 2.815, intercept 0.150 for seed 42).
     """
-    draw = np.random.RandomState(_legacy_seed("legacy", seed))
+    draw = _lesson_stream(seed)
     x = np.arange(1, 11, dtype=np.float64)
     y = 2 * x + 1 + draw.normal(0, 2, 10)
     return np.append(x, 8.0)[:, None], np.append(y, 50.0)
@@ -292,7 +300,7 @@ def lesson_c_line(n_samples: int = 100, hidden: int | None = None, seed: int = 4
     :func:`mlplab.explain.set_weights` (``{"W1", "b1", "W2", "b2"}``).
     """
     n_samples = _validate.positive_int("n_samples", n_samples)
-    draw = np.random.RandomState(_legacy_seed("legacy", seed))
+    draw = _lesson_stream(seed)
     X = draw.rand(n_samples, 1) * 10
     y = 2 * X + 1 + draw.randn(n_samples, 1) * 2
     if hidden is None:
