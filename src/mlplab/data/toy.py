@@ -263,3 +263,50 @@ def get(name: str, **kwargs):
 
 def names() -> list[str]:
     return registry.names()
+
+
+# ----------------------------------------------------------------- lesson C's own draws
+def _lesson_stream(seed):
+    """``np.random.RandomState(seed)``: the stream ``np.random.seed(seed)`` starts."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise TypeError(f"seed must be an integer from 0 to 2**32 - 1 (the lesson's "
+                        f"np.random.seed(seed)); received seed={seed!r}")
+    return np.random.RandomState(int(seed))
+
+
+def lesson_c_outliers(seed: int = 42):
+    """Lesson C's loss figure data, drawn as its code draws them: ``x = 1, ..., 10``,
+    ``y = 2 x + 1 + N(0, 2^2)`` with ``np.random.seed(seed)`` then one
+    ``np.random.normal(0, 2, 10)``, and the outlier (8, 50) appended.
+
+    Returns ``X (11, 1)`` and ``y (11,)``, float64 (so that a least-squares line on
+    them equals the lesson's ``np.polyfit``: slope 2.815, intercept 0.150 for seed 42).
+    """
+    draw = _lesson_stream(seed)
+    x = np.arange(1, 11, dtype=np.float64)
+    y = 2 * x + 1 + draw.normal(0, 2, 10)
+    return np.append(x, 8.0)[:, None], np.append(y, 50.0)
+
+
+def lesson_c_line(n_samples: int = 100, hidden: int | None = None, seed: int = 42):
+    """Lesson C's training-loop data, drawn as its code draws them: after
+    ``np.random.seed(seed)``, ``x = 10 U[0, 1)`` ``(n, 1)`` then ``noise = 2 N(0, 1)``
+    ``(n, 1)``, and ``y = 2 x + 1 + noise``. Returns raw ``X (n, 1)`` and ``y (n, 1)``,
+    float64 (the lesson standardises X before training).
+
+    With ``hidden=h`` also returns the lesson's initial weights of a ``1-h-1`` network,
+    the next draws of the same stream: ``W1 = N(0, 1) (1, h) * sqrt(2 / (1 + h))``,
+    ``W2 = N(0, 1) (h, 1) * sqrt(2 / (h + 1))``, zero biases, as a dict for
+    :func:`mlplab.explain.set_weights` (``{"W1", "b1", "W2", "b2"}``).
+    """
+    n_samples = _validate.positive_int("n_samples", n_samples)
+    draw = _lesson_stream(seed)
+    X = draw.rand(n_samples, 1) * 10
+    y = 2 * X + 1 + draw.randn(n_samples, 1) * 2
+    if hidden is None:
+        return X, y
+    hidden = _validate.positive_int("hidden", hidden)
+    scale = np.sqrt(2 / (1 + hidden))
+    weights = {"W1": draw.randn(1, hidden) * scale, "b1": np.zeros(hidden),
+               "W2": draw.randn(hidden, 1) * scale, "b2": np.zeros(1)}
+    return X, y, weights

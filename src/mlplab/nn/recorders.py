@@ -131,3 +131,40 @@ class WeightRecorder(Snapshots):
     @property
     def snapshots(self) -> list:
         return self.items
+
+
+class StepRecorder(Callback):
+    """Every parameter, flattened into one row, before training and after each step
+    (each batch): the walk a mini-batch or stochastic run makes, step by step.
+
+    ``path`` is ``(steps + 1, n_params)`` in ``model.parameters()`` order (for a
+    one-layer ``mlp([1, 1])``: ``(w, b)``); a model with replicas is refused, and a
+    second ``fit`` continues the same path. ``epochs[i]`` is the epoch of row ``i``.
+    """
+
+    def __init__(self):
+        self.rows: list[np.ndarray] = []
+        self.epochs: list[int] = []
+
+    def _row(self, model):
+        return np.concatenate([np.asarray(p, dtype=np.float64).ravel() for p, _ in model.parameters()])
+
+    def on_train_begin(self, run):
+        if run.model.replicas:
+            raise ValueError(f"StepRecorder records one model's path; this model has "
+                             f"replicas={run.model.replicas}")
+        self._offset = self.epochs[-1] if self.epochs else 0
+        if not self.rows:
+            self.rows.append(self._row(run.model))
+            self.epochs.append(0)
+
+    def on_epoch_begin(self, run, epoch):
+        self._epoch = self._offset + epoch + 1
+
+    def on_batch_end(self, run, batch, logs):
+        self.rows.append(self._row(run.model))
+        self.epochs.append(self._epoch)
+
+    @property
+    def path(self) -> np.ndarray:
+        return np.stack(self.rows)

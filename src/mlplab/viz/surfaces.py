@@ -265,3 +265,34 @@ class PathsAnimation(FrameAnimation):
             for a in moving:
                 fig.draw_artist(a)
             yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+def line_mse(X, y, window=None, start=(0.0, 0.0)) -> Surface:
+    """The mean squared error of a straight line ``w x + b`` on data ``(X, y)`` as a
+    surface over ``(w, b)``: the loss surface of the model ``mlp([1, 1])`` itself.
+
+    f(w, b) = mean((w x + b - y)^2) = w^2 <x^2> + 2 w b <x> + b^2 - 2 w <xy> - 2 b <y> + <y^2>,
+    grad = (2 <(w x + b - y) x>, 2 <w x + b - y>) (<.> the mean over the points).
+    ``window`` (w0, w1, b0, b1) defaults to the least-squares line +- 3 around it,
+    and ``minimum`` is that line.
+    """
+    x = np.asarray(X, dtype=np.float64).reshape(-1)
+    t = np.asarray(y, dtype=np.float64).reshape(-1)
+    if x.size != t.size or x.size < 2:
+        raise ValueError(f"X and y must hold the same number (>= 2) of points; received {x.size} "
+                         f"and {t.size}")
+    mx, my, mxx, mxy, myy = x.mean(), t.mean(), (x * x).mean(), (x * t).mean(), (t * t).mean()
+    w_star, b_star = np.linalg.solve([[mxx, mx], [mx, 1.0]], [mxy, my])
+
+    def f(w, b):
+        return w * w * mxx + 2 * w * b * mx + b * b - 2 * w * mxy - 2 * b * my + myy
+
+    def grad(w, b):
+        return 2 * (w * mxx + b * mx - mxy), 2 * (w * mx + b - my)
+
+    if window is None:
+        lo_w, hi_w = min(w_star, start[0]) - 1.0, max(w_star, start[0]) + 1.0
+        lo_b, hi_b = min(b_star, start[1]) - 3.0, max(b_star, start[1]) + 3.0
+        window = (lo_w, hi_w, lo_b, hi_b)
+    return Surface("line MSE over (w, b)", f, grad, tuple(float(v) for v in window),
+                   tuple(float(v) for v in start), (float(w_star), float(b_star)))
