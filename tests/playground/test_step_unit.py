@@ -114,3 +114,16 @@ def test_partial_fit_continues_where_fit_would_go():
     assert part.bias_ == full.bias_ and part.errors_ == full.errors_
     with pytest.raises(ValueError, match=r"X must have 2 features, as before; received shape \(4, 3\)"):
         part.partial_fit(np.ones((4, 3)), y)
+
+
+def test_the_gif_of_a_perceptron_that_separates_at_once(recwarn):
+    s = Session({**STEP, "dataset": "gauss", "train_ratio": 0.5})
+    for _ in range(3):
+        s.train(1)
+        s.frame()
+    assert s.curve[-1][1] == 0.0  # no mistake: the loss curve is 0 throughout
+    import base64
+
+    data = base64.b64decode(exports.export_gif(s)["data"])
+    assert data[:6] == b"GIF89a"
+    assert not [w for w in recwarn if "identical low and high ylims" in str(w.message)]
