@@ -41,9 +41,21 @@ def seeds_grid():
 
 
 def regression_losses():
-    X, y = line(n_samples=10, outlier=True, seed=42)
+    X, y = line(outlier=True, seed=42, rng="legacy")  # lesson C's own data, point for point
     viz.regression_losses(X, y).savefig(OUT / "regression-losses.png", dpi=70)
     _palette(OUT / "regression-losses.png")
+
+
+def split_curves():
+    """Lesson E: training and validation accuracy per activation, on separate panels."""
+    from mlplab.lab import TrainConfig, run_training
+
+    names = ["relu", "elu", "selu", "gelu"]
+    runs = [run_training(TrainConfig(dataset="moons", layers=(16, 16), activation=a, epochs=40,
+                                      val_split=0.2, seeds=(0, 1, 2))).history for a in names]
+    fig = viz.training_curves(runs, labels=names, metrics=("accuracy",), layout="split")
+    fig.savefig(OUT / "training-curves-split.png", dpi=70)
+    _palette(OUT / "training-curves-split.png")
 
 
 def sweep_grid():
@@ -100,6 +112,7 @@ if __name__ == "__main__":
 
     OUT.mkdir(parents=True, exist_ok=True)
     makers = {"animation": animation_frame, "seeds": seeds_grid, "regression": regression_losses,
+              "curves": split_curves,
               "mnist": mnist_predictions, "sweep": sweep_grid, "regions": linear_regions,
               "trace": trace_frame}
     for name in sys.argv[1:] or makers:  # e.g. `python docs/make_images.py seeds regression`

@@ -47,3 +47,20 @@ def test_bad_legacy_arguments():
         toy.disc_ring(seed=0, rng="torch")
     with pytest.raises(TypeError, match=r"seed must be an integer from 0 to 2\*\*32 - 1; received seed=None"):
         toy.moons(seed=None, rng="legacy")
+
+
+def test_line_legacy_is_lesson_c_outlier_data():
+    # lesson C's draw: the legacy stream seeded 42, N(0, 2) noise on y = 2x + 1, then (8, 50)
+    eps = np.random.RandomState(42).normal(0, 2, 10)
+    x = np.arange(1, 11, dtype=float)
+    X, y = toy.line(outlier=True, seed=42, rng="legacy")
+    np.testing.assert_array_equal(X[:, 0], np.append(x, 8).astype(np.float32))
+    np.testing.assert_array_equal(y, np.append(2 * x + 1 + eps, 50).astype(np.float32))
+    assert not np.array_equal(toy.line(outlier=True, seed=42)[1], y)  # the default stream differs
+    ds = catalog.load("line", data_rng="legacy", n_samples=10, noise=2.0, test_size=0, data_seed=42)
+    np.testing.assert_array_equal(np.sort(ds.y_train), np.sort(y[:10]))
+    with pytest.raises(TypeError, match=r"rng='legacy' draws as np.random.seed\(seed\) does: seed "
+                                        r"must be an integer from 0 to 2\*\*32 - 1; received seed=None"):
+        toy.line(rng="legacy")
+    with pytest.raises(ValueError, match=r"rng must be one of numpy, legacy; received rng='torch'"):
+        toy.line(rng="torch")

@@ -13,7 +13,7 @@ from mlplab.playground.session import Session
     ({"output": "softmax"}, SOFTMAX_TWICE),
     ({"loss": "nll"}, "loss='nll' does not fit output='linear' (2 outputs)"),
     ({"loss": "bce_logits", "output": "log_softmax"}, "loss='bce_logits' does not fit output='log_softmax'"),
-    ({"output": "sigmoid"}, "output must be one of linear, softmax, log_softmax; received 'sigmoid'"),
+    ({"output": "sigmoid"}, "output must be one of linear, softmax, log_softmax, step; received 'sigmoid'"),
 ])
 def test_validation_refuses_a_mismatched_pair(raw, message):
     with pytest.raises(ValueError) as err:

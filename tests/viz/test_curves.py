@@ -87,3 +87,39 @@ def test_a_test_curve_per_epoch_from_the_test_curve_callback():
     fig = viz.training_curves(h, metrics=("loss", "accuracy"))
     assert _labels(fig.axes[0]) == ["train", "test"]
     np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata(), np.asarray(h["test_loss"]))
+
+
+def test_split_layout_draws_training_and_validation_on_separate_panels():
+    runs = [_history(test=False), _history(test=False)]
+    fig = viz.training_curves(runs, labels=["relu", "elu"], metrics=("accuracy",),
+                              layout="split")
+    axes = [a for a in fig.axes if a.get_visible()]
+    assert [a.get_title() for a in axes] == ["training accuracy", "validation accuracy"]
+    # each panel holds one series, one line per run, named by the run alone
+    assert [_labels(a) for a in axes] == [["relu", "elu"], ["relu", "elu"]]
+    np.testing.assert_allclose(axes[1].get_lines()[0].get_ydata(), 0.45 + 0.05 * np.arange(7))
+    assert {ln.get_linestyle() for ln in axes[1].get_lines()} == {"--"}
+    assert axes[0].get_ylim() == axes[1].get_ylim()  # one scale per metric
+    # one legend for the figure, not one per panel
+    assert len(fig.legends) == 1 and all(a.get_legend() is None for a in axes)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["relu", "elu"]
+
+
+def test_split_layout_rows_per_metric_and_composes_into_given_axes():
+    fig = viz.training_curves(_history(), metrics=("loss", "lr"), layout="split")
+    visible = [a.get_title() for a in fig.axes if a.get_visible()]
+    assert visible == ["training loss", "validation loss", "test loss", "lr"]
+    from matplotlib.figure import Figure
+
+    outer = Figure(figsize=(8, 3))
+    axes = outer.subplots(1, 3)
+    got = viz.training_curves(_history(), metrics=("accuracy",), layout="split", ax=axes)
+    assert got is outer and [a.get_title() for a in axes] == [
+        "training accuracy", "validation accuracy", "test accuracy"]
+    with pytest.raises(ValueError, match=r"ax must give one Axes per metric and series drawn "
+                                         r"\(\['train accuracy', 'validation accuracy', "
+                                         r"'test accuracy'\]\); received 2 Axes"):
+        viz.training_curves(_history(), metrics=("accuracy",), layout="split", ax=axes[:2])
+    with pytest.raises(ValueError, match=r"layout must be one of 'together', 'split'; "
+                                         r"received layout='grid'"):
+        viz.training_curves(_history(), layout="grid")

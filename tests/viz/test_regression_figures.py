@@ -83,6 +83,18 @@ def test_outlier_figure_writes_each_points_loss_and_names_only_what_is_drawn():
     assert "Huber (delta=5)" in fig.axes[0].get_title() and not fig.axes[0].texts
 
 
+def test_outlier_figure_on_lesson_c_own_data_fits_as_the_lesson():
+    X, y = line(outlier=True, seed=42, rng="legacy")  # np.random.seed(42) data, (8, 50) appended
+    fig = viz.regression_losses(X, y, names=("mse", "mae"))
+    (ms, mb), (as_, ab) = fig.mlplab_fits["mse"], fig.mlplab_fits["mae"]
+    # MSE: the lesson's np.polyfit line, 2.815x + 0.150; MAE: the exact L1 line (2.01x + 1.98)
+    np.testing.assert_allclose([ms, mb], np.polyfit(X[:, 0], y, 1), atol=1e-3)
+    assert round(ms, 3) == 2.815 and round(mb, 2) == 0.15
+    assert abs(as_ - 2.01) < 0.02 and abs(ab - 1.99) < 0.05
+    outlier = {t.get_text() for t in fig.axes[0].texts if t.xy == (8.0, 50.0)}
+    assert "747" in outlier  # the lesson's "MSE: 747.2" beside its outlier
+
+
 def test_loss_and_gradient_against_the_error_come_from_the_engine():
     fig = viz.loss_vs_error()
     ax, gx = fig.axes

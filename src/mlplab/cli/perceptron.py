@@ -41,6 +41,8 @@ def run(args) -> int:
         raise ValueError(f"--animate must end in .gif, .mp4 or .html; received {args.animate!r}")
     options = {k: getattr(args, k) for k in ("n_samples", "noise", "data_seed")
                if getattr(args, k) is not None}
+    if getattr(args, "scale", "auto") not in (None, "auto"):  # e.g. the playground's CSV, unscaled
+        options["scale"] = args.scale
     config = PerceptronConfig(dataset=args.dataset, lr=LR if args.lr is None else args.lr,
                               epochs=EPOCHS if args.epochs is None else args.epochs,
                               init=args.start, rule=args.rule, seed=args.seed,

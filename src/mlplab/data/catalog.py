@@ -281,7 +281,7 @@ ENTRIES = {e.name: e for e in [
     _toy("moons_circles", toy.moons_circles, ["0", "1", "2", "3"],
          "moons beside circles, 4 classes (lesson E)", (1000, 2, 4), _N, success=False),
     _toy("line", toy.line, None, "y = 2x + 1 + noise (regression, lesson C)",
-         (100, 1, None), _NOISE, scaler="zscore", n_samples=100),
+         (100, 1, None), {**_NOISE, **_LEGACY}, scaler="zscore", n_samples=100),
     *[_gate(g) for g in ("and", "or", "xor")],
     Entry("iris", "Fisher's iris flowers (shipped)", (150, 4, 3), _iris),
     Entry("digits", "8x8 handwritten digits (scikit-learn, offline)", (1797, 64, 10), _digits),
@@ -308,7 +308,7 @@ def load(name: str, *, scale: str | None = None, task: str | None = None, **opti
         0 keeps every row for training (the test set is then empty).
     n_samples, noise, data_seed, data_rng : optional
         Parameters of generated datasets (see ``Entry.options``); ``None`` is the
-        dataset's own default. ``data_rng="legacy"`` (disc_ring, moons, circles) draws
+        dataset's own default. ``data_rng="legacy"`` (disc_ring, moons, circles, line) draws
         what the lessons' NumPy / scikit-learn code draws for the seed. Refused, naming
         the dataset, where they do not apply.
     scale : str, optional

@@ -237,20 +237,31 @@ def moons_circles(n_samples: int = 1000, moon_noise: float = 0.15, circle_noise:
 
 @registry.register("line", "regression_line")
 def line(n_samples: int = 10, slope: float = 2.0, intercept: float = 1.0, noise: float = 2.0,
-         outlier: bool = False, seed=None):
+         outlier: bool = False, seed=None, rng: str = "numpy"):
     """Lesson C's regression data: y = slope x + intercept + N(0, noise^2).
 
     ``x`` is evenly spaced on [1, 10] (the integers 1..10 by default). With
     ``outlier=True`` one extra point (8, 50) is appended. Returns ``X (n, 1)`` and
-    float32 targets ``y (n,)``.
+    float32 targets ``y (n,)``. ``rng="legacy"`` draws the noise as
+    ``np.random.seed(seed); np.random.normal(0, noise, n_samples)`` does, so
+    ``line(outlier=True, seed=42, rng="legacy")`` is lesson C's MSE-vs-MAE data, point
+    for point.
+
+    >>> X, y = line(outlier=True, seed=42, rng="legacy")
+    >>> X.shape, round(float(y[0]), 3), float(y[-1])
+    ((11, 1), 3.993, 50.0)
     """
     n_samples = _validate.positive_int("n_samples", n_samples)
     slope = _validate.real("slope", slope)
     intercept = _validate.real("intercept", intercept)
     noise = _validate.nonnegative("noise", noise)
-    rng = _validate.rng(_validate.seed("seed", seed))
+    legacy = _legacy_seed(rng, seed)
     x = np.linspace(1, 10, n_samples)
-    y = slope * x + intercept + noise * rng.standard_normal(n_samples)
+    if legacy is not None:  # the legacy stream's Gaussian, as np.random.normal draws it
+        eps = np.random.RandomState(legacy).normal(0.0, noise, n_samples)
+    else:
+        eps = noise * _validate.rng(_validate.seed("seed", seed)).standard_normal(n_samples)
+    y = slope * x + intercept + eps
     if outlier:
         x, y = np.append(x, 8.0), np.append(y, 50.0)
     return x[:, None].astype(np.float32), y.astype(np.float32)

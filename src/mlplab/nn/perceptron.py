@@ -10,6 +10,19 @@ INITS = ("zeros", "small")
 RULES = (">", ">=")
 
 
+def _check_xy(X, y):
+    X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"X must be (n_samples, n_features); received shape {X.shape}")
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must be shaped ({X.shape[0]},), one label per row of X; "
+                         f"received shape {y.shape}")
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError(f"y must hold labels 0 and 1; received {np.unique(y).tolist()}")
+    return X, y
+
+
 class Perceptron:
     """The classic perceptron: a step unit trained by the perceptron rule.
 
@@ -98,15 +111,7 @@ class Perceptron:
         ``on_epoch(w, b)``, when given, is called with the starting weights and then
         after every epoch (what the pictures of the line's path need).
         """
-        X = _validate.finite_array("X", X, min_ndim=2, dtype=np.float64)
-        if X.ndim != 2:
-            raise ValueError(f"X must be (n_samples, n_features); received shape {X.shape}")
-        y = np.asarray(y)
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y must be shaped ({X.shape[0]},), one label per row of X; "
-                             f"received shape {y.shape}")
-        if not np.isin(y, (0, 1)).all():
-            raise ValueError(f"y must hold labels 0 and 1; received {np.unique(y).tolist()}")
+        X, y = _check_xy(X, y)
         rng = self.seed if isinstance(self.seed, np.random.RandomState) \
             else np.random.default_rng(self.seed)
         w = self._start(X.shape[1])
@@ -118,14 +123,7 @@ class Perceptron:
         self.errors_ = []
         self.converged_ = False
         for _ in range(self.max_epochs):
-            order = rng.permutation(len(X)) if self.shuffle else range(len(X))
-            mistakes = 0
-            for i in order:  # the rule is online by definition: one sample at a time
-                update = self.lr * (y[i] - fires(X[i] @ w + b, 0))
-                if update:
-                    w += update * X[i]
-                    b += update
-                    mistakes += 1
+            b, mistakes = self._epoch(X, y, w, b, rng, fires)
             self.errors_.append(mistakes)
             if on_epoch is not None:
                 on_epoch(w, b)
@@ -136,6 +134,56 @@ class Perceptron:
         self.n_iter_ = len(self.errors_)
         self.classes_ = np.array([0, 1])
         return self
+
+    def partial_fit(self, X, y) -> Perceptron:
+        """One more epoch of the rule, from the weights so far (scikit-learn's name).
+
+        The first call starts from ``init`` as :meth:`fit` does; each call then visits
+        every sample once, updates ``weights_`` (in place) and ``bias_``, appends its
+        mistakes to ``errors_`` and sets ``converged_`` when it made none. This is how a
+        caller trains in chunks (the playground, epoch by epoch). ``max_epochs`` does
+        not apply: the caller decides when to stop.
+        """
+        X, y = _check_xy(X, y)
+        if not hasattr(self, "weights_"):
+            self.start(X.shape[1])
+        elif X.shape[1] != self.weights_.shape[0]:
+            raise ValueError(f"X must have {self.weights_.shape[0]} features, as before; "
+                             f"received shape {X.shape}")
+        if not hasattr(self, "_rng_"):  # fitted by fit: a fresh shuffle stream
+            self._rng_ = np.random.default_rng(self.seed)
+        rng = self._rng_
+        fires = np.greater_equal if self.rule == ">=" else np.greater
+        self.bias_, mistakes = self._epoch(X, y, self.weights_, float(self.bias_), rng, fires)
+        self.errors_.append(mistakes)
+        self.converged_ = mistakes == 0
+        self.n_iter_ = len(self.errors_)
+        return self
+
+    def start(self, n_features: int) -> Perceptron:
+        """Draw the starting weights for ``n_features`` inputs (``init``; the bias 0) and
+        forget any training: what :meth:`partial_fit` does first, callable beforehand to
+        show the start."""
+        self._rng_ = self.seed if isinstance(self.seed, np.random.RandomState) \
+            else np.random.default_rng(self.seed)
+        self.weights_ = self._start(_validate.positive_int("n_features", n_features))
+        self.initial_weights_ = self.weights_.copy()
+        self.bias_, self.errors_, self.classes_ = 0.0, [], np.array([0, 1])
+        self.converged_, self.n_iter_ = False, 0
+        return self
+
+    def _epoch(self, X, y, w, b, rng, fires):
+        """One pass of the rule over ``X``: ``w`` is updated in place; returns
+        ``(b, mistakes)``."""
+        order = rng.permutation(len(X)) if self.shuffle else range(len(X))
+        mistakes = 0
+        for i in order:  # the rule is online by definition: one sample at a time
+            update = self.lr * (y[i] - fires(X[i] @ w + b, 0))
+            if update:
+                w += update * X[i]
+                b += update
+                mistakes += 1
+        return b, mistakes
 
     def _start(self, n: int) -> np.ndarray:
         if isinstance(self.init, str) and self.init == "zeros":

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from ..nn import activations, initializers, losses, pairing
 from .datasets import DATASETS, FEATURES, ONE_D, X1_FEATURES
+from .step import refuse_hidden
 
 LIMITS = {
     "hidden_layers": 6,
@@ -27,8 +28,9 @@ LIMITS = {
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")  # engine registry names
 LOSSES = ("cross_entropy", "mse", "huber", "mae", "focal", "nll", "bce_logits")
 #: output layers the playground builds (one unit per class; a sigmoid on 2 classes would be
-#: 1 unit, which the page does not draw): "linear" is logits
-OUTPUTS = ("linear", "softmax", "log_softmax")
+#: 1 unit, which the page does not draw): "linear" is logits; "step" is lesson B's perceptron,
+#: one hard threshold unit trained by the perceptron rule, with no hidden layer (see step.py)
+OUTPUTS = ("linear", "softmax", "log_softmax", "step")
 SCHEDULES = ("none", "cosine", "step", "exponential")
 REGULARIZATION = ("none", "l1", "l2")
 EXTRA_DATASETS = ("points", "csv")  # drawn by the user, uploaded
@@ -125,6 +127,9 @@ def validate(raw: dict, base: Config | None = None) -> Config:
     if len(acts) < len(c.layers):  # a new layer takes the last activation
         acts = acts + [acts[-1] if acts else "tanh"] * (len(c.layers) - len(acts))
     names = tuple(a for a in activations.names() if a not in ("softmax", "log_softmax"))
+    for i, a in enumerate(acts[:len(c.layers)]):
+        if a == "step":
+            raise ValueError(refuse_hidden(f"activations[{i}] is 'step' (hidden layer {i + 1})"))
     c.activations = [_choice(f"activations[{i}]", a, names) for i, a in enumerate(acts[:len(c.layers)])]
     c.problem = _choice("problem", c.problem, ("classification", "regression"))
     c.loss = _choice("loss", c.loss, LOSSES)
@@ -134,7 +139,11 @@ def validate(raw: dict, base: Config | None = None) -> Config:
         c.loss = "mse" if losses.get(c.loss).classification else c.loss
     # the engine's own check (as in fit): e.g. nll on logits, softmax then cross_entropy;
     # the session checks the labels (two-class losses, one class) against its data
-    pairing.check_output(c.loss, c.output, 1 if c.problem == "regression" else 2)
+    if c.output == "step":  # a perceptron: the rule, not a loss, trains it
+        if c.layers:
+            raise ValueError(refuse_hidden(f"output 'step' with hidden layers {c.layers}"))
+    else:
+        pairing.check_output(c.loss, c.output, 1 if c.problem == "regression" else 2)
     c.optimizer = _choice("optimizer", c.optimizer, OPTIMIZERS)
     c.lr = _float("lr", c.lr, 0.0, 10.0, lo_open=True)
     c.regularization = _choice("regularization", c.regularization, REGULARIZATION)
@@ -155,6 +164,8 @@ def validate(raw: dict, base: Config | None = None) -> Config:
 
 def output_layer(c: Config) -> str | None:
     """The ``mlp(output=...)`` argument for ``c.output`` (None: a linear last layer)."""
+    if c.output == "step":
+        raise ValueError("output 'step' is a perceptron, not an mlp output layer")
     return None if c.output == "linear" else c.output
 
 

@@ -27,11 +27,12 @@ def _circle(n, noise, rng):
     return X * 5 + rng.normal(0, noise * 2, X.shape), y
 
 
-def _xor_table(n, noise, rng):
-    # lesson B's truth table: the 4 points (0, 0), (0, 1), (1, 0), (1, 1), drawn x5
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
-    y = np.array([0, 1, 1, 0], dtype=np.int64)
-    return X * 5 + rng.normal(0, noise, X.shape), y
+def _table(labels):
+    # lesson B's truth tables: the 4 points (0, 0), (0, 1), (1, 0), (1, 1), drawn x5
+    def make(n, noise, rng):
+        X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+        return X * 5 + rng.normal(0, noise, X.shape), np.array(labels, dtype=np.int64)
+    return make
 
 
 def _xor(n, noise, rng):
@@ -119,7 +120,9 @@ def _reg_gauss(n, noise, rng):
 DATASETS = {
     "circle": (_circle, "classification", 2),
     "xor": (_xor, "classification", 2),
-    "xor_table": (_xor_table, "classification", 2),
+    "xor_table": (_table([0, 1, 1, 0]), "classification", 2),
+    "and_table": (_table([0, 0, 0, 1]), "classification", 2),
+    "or_table": (_table([0, 1, 1, 1]), "classification", 2),
     "gauss": (_gauss, "classification", 2),
     "spiral": (_spiral, "classification", 2),
     "moons": (_moons, "classification", 2),
@@ -143,21 +146,26 @@ def make(name: str, n_samples: int, noise: float, seed: int):
     return X, y, task
 
 
+#: lesson B's truth tables: at 100% training their rows keep the lesson's order
+TABLES = {"xor_table", "and_table", "or_table"}
+
 #: 1-D datasets: the point's height is its target, so the network takes x1 features only
 ONE_D = {"reg_line"}
 X1_FEATURES = ("x1", "x1^2", "sin(x1)")
 
 #: how much a dataset is enlarged to fill the view; the network sees points / scale
-INPUT_SCALE = {"circle": 5.0, "xor_table": 5.0}
+INPUT_SCALE = {"circle": 5.0, "xor_table": 5.0, "and_table": 5.0, "or_table": 5.0}
 
 
 def input_scale(name: str) -> float:
     return INPUT_SCALE.get(name, 1.0)
 
 
-def split(X, y, train_ratio: float, seed: int):
+def split(X, y, train_ratio: float, seed: int, keep_order: bool = False):
     """Shuffle and cut: the first ``train_ratio`` of the rows train, the rest test
-    (none at 100%)."""
+    (none at 100%; then ``keep_order`` keeps the rows in order, as a truth table's)."""
+    if train_ratio >= 1.0 and keep_order:  # the perceptron rule visits lesson B's rows in order
+        return X, y, X[:0], y[:0]
     order = np.random.default_rng(seed + 7919).permutation(len(X))
     cut = max(1, min(len(X) - (train_ratio < 1), int(round(train_ratio * len(X)))))
     tr, te = order[:cut], order[cut:]

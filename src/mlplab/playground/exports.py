@@ -28,6 +28,8 @@ def success_rate(s: Session, epochs=None, rule=None) -> dict:
     epochs = int(epochs or c.epoch_limit or max(s.epoch, 200))
     if not 1 <= epochs <= 5000:
         raise ValueError(f"epochs must be from 1 to 5000; received {epochs}")
+    if s.step:
+        return _success_rate_step(s, epochs, judge)
     with s.lock:
         seeds = list(range(c.seed, c.seed + SUCCESS_SEEDS))
         n_out = s.n_classes if s.task == "classification" else 1
@@ -65,6 +67,42 @@ def success_rate(s: Session, epochs=None, rule=None) -> dict:
                            for t in thumbs]}
 
 
+def _success_rate_step(s: Session, epochs: int, judge) -> dict:
+    """:func:`success_rate` for the step unit: 20 perceptrons, one per seed (each start
+    drawn from its seed), trained by the rule until they converge or ``epochs``."""
+    from .session import NEURON_GRID, NEURON_RES
+    from .step import StepUnit
+
+    c = s.config
+    with s.lock:
+        seeds = list(range(c.seed, c.seed + SUCCESS_SEEDS))
+        X, y = s._inputs(s.X_train), s.y_train
+        start = time.perf_counter()
+        units = []
+        for seed in seeds:
+            unit = StepUnit(len(c.features), lr=c.lr, seed=seed, init=c.init)
+            for _ in range(epochs):
+                unit.train_epoch(X, y)
+                if unit.converged:
+                    break
+            units.append(unit)
+        seconds = time.perf_counter() - start
+        figures = {}
+        for split, Xs, ys in (("train", s.X_train, s.y_train), ("test", s.X_test, s.y_test)):
+            if len(Xs):
+                per = [u.figures(s._inputs(Xs), ys) for u in units]
+                figures[split] = {k: np.array([f[k] for f in per]) for k in ("loss", "accuracy")}
+        ok, score = judge.of(figures), figures[judge.split][judge.measure]
+        thumbs = [u.predict(s._inputs(NEURON_GRID)).astype(float) for u in units]
+    return {"type": "success_rate", "epochs": epochs, "seeds": seeds,
+            "scores": np.round(np.asarray(score, dtype=float), 4).tolist(),
+            "success": ok.tolist(), "successes": int(ok.sum()), "threshold": judge.threshold,
+            "metric": judge.metric, "rule": judge.describe(),
+            "task": s.task, "n_classes": s.n_classes, "nres": NEURON_RES, "seconds": round(seconds, 3),
+            "thumbnails": [base64.b64encode(np.round(t * 255).astype(np.uint8).tobytes()).decode()
+                           for t in thumbs]}
+
+
 def _figures(s: Session, model, loss) -> dict:
     """``{split: {measure: per-replica values}}`` on the session's train and test points,
     as ``TrainResult.figures`` (what a success rule reads)."""
@@ -86,6 +124,9 @@ def _export_model(s: Session) -> dict:
     from ..data.preprocessing import Scaler
     from ..nn.serialization import write
 
+    if s.step:
+        raise ValueError("the step unit is a perceptron, not a network file: export the data and "
+                         "the mlplab train command (it trains the same perceptron with --perceptron)")
     with s.lock:
         meta = {"dataset": "playground-data.csv", "task": s.task,
                 "classes": [str(k) for k in range(s.n_classes)] if s.task == "classification" else None,
@@ -116,6 +157,10 @@ def export_command(s: Session) -> dict:
     """The ``mlplab train`` line that reproduces this run on the exported CSV."""
     from ..lab.train import TrainConfig
     c = s.config
+    if s.step:  # lesson B's perceptron: small start from the seed, w.x + b = 0 predicts 1
+        return {"text": f"mlplab train playground-data.csv --perceptron --start "
+                        f"{'zeros' if c.init == 'zeros' else 'small'} --rule '>=' --lr {c.lr:g} "
+                        f"--epochs {max(s.epoch, 1)} --seed {c.seed} --scale none"}
     notes = []
     if c.schedule != "none":
         notes.append("# the playground's schedule is not carried over: this trains at a constant rate")

@@ -23,6 +23,18 @@ PRESETS = [
      "config": {"dataset": "circle", "n_samples": 300, "train_ratio": 1.0, "layers": [8, 8],
                 "activations": ["relu", "relu"], "optimizer": "adam", "lr": 0.05,
                 "batch_size": 300, "init": "torch", "epoch_limit": 300}},
+    {"name": "b-perceptron-and", "lesson": "B", "title": "A perceptron learns AND",
+     "why": "One step unit, trained by the perceptron rule: each mistake moves the line "
+            "towards the point it got wrong. AND's (1,1) can be cut off by a line, so an epoch "
+            "comes with no mistake and the rule stops: converged, 100%.",
+     "config": {"dataset": "and_table", "train_ratio": 1.0, "layers": [], "activations": [],
+                "output": "step", "lr": 0.1, "epoch_limit": 100}},
+    {"name": "b-perceptron-xor", "lesson": "B", "title": "A perceptron on XOR never converges",
+     "why": "The same step unit on XOR: no line puts (0,0) and (1,1) on one side and (0,1), "
+            "(1,0) on the other, so every epoch makes mistakes and the line keeps moving until "
+            "the epoch limit. At best a line gets 3 of the 4 points right; here the rule cycles at 50%.",
+     "config": {"dataset": "xor_table", "train_ratio": 1.0, "layers": [], "activations": [],
+                "output": "step", "lr": 0.1, "epoch_limit": 100}},
     {"name": "b-xor-no-hidden", "lesson": "B", "title": "XOR truth table, no hidden layer",
      "why": "Without a hidden layer the network draws one straight line, and no line puts "
             "(0,0) and (1,1) on one side and (0,1), (1,0) on the other: it never reaches 100%.",

@@ -18,6 +18,7 @@ import numpy as np
 from .. import nn
 from . import datasets
 from .config import DATA_KEYS, LIMITS, MODEL_KEYS, Config, output_layer, validate
+from .step import StepUnit
 
 RES = 100          # output map resolution
 NEURON_RES = 20    # per-neuron map resolution
@@ -116,6 +117,10 @@ class Session:
             if changed & DATA_KEYS or (new.dataset == "points" and "dataset" in changed):
                 self._rebuild_data()
                 rebuilt |= {"data", "model"}
+            if new.output == "step" and self.task == "classification" and self.n_classes > 2:
+                raise ValueError(f"output 'step' (a perceptron) separates two classes; dataset "
+                                 f"{new.dataset!r} has {self.n_classes}: choose a two-class dataset "
+                                 f"or another output")
             if rebuilt or changed & MODEL_KEYS:
                 self._rebuild_model()
                 rebuilt.add("model")
@@ -142,7 +147,7 @@ class Session:
         c.problem = task
         if len(X) >= 2:
             self.X_train, self.y_train, self.X_test, self.y_test = datasets.split(
-                X, y, c.train_ratio, c.data_seed)
+                X, y, c.train_ratio, c.data_seed, keep_order=c.dataset in datasets.TABLES)
         else:  # too few drawn points to split: everything trains, nothing tests
             self.X_train, self.y_train = X, y
             self.X_test, self.y_test = X[:0], y[:0]
@@ -154,11 +159,15 @@ class Session:
             self.n_classes = 1
         if nn.losses.get(c.loss).binary and self.n_classes > 2:  # new data, more classes
             c.loss = "cross_entropy"
+        if c.output == "step" and (task != "classification" or self.n_classes > 2):
+            c.output = "linear"  # a perceptron separates two classes: the data decide
 
     def _check_pair(self, c):
         """The engine's check (``nn.pairing``) of ``c``'s loss and output on the current
         labels. Labels of a single class are left to ``train`` (drawing the first class
         of points must not refuse every setting)."""
+        if c.output == "step":  # no loss: the perceptron rule
+            return
         y = None
         if self.task == "classification" and len(np.unique(self.y_train)) > 1:
             y = np.concatenate([self.y_train, self.y_test])  # every class the data hold
@@ -167,11 +176,19 @@ class Session:
     def _n_outputs(self):
         return self.n_classes if self.task == "classification" else 1
 
+    @property
+    def step(self) -> bool:
+        """Whether the network is lesson B's perceptron (one step unit, see step.py)."""
+        return self.config.output == "step"
+
     def _rebuild_model(self):
         c = self.config
-        sizes = [len(c.features), *c.layers, self._n_outputs()]
-        self.model = nn.mlp(sizes, activation=c.activations, init=c.init, seed=c.seed,
-                            output=output_layer(c), dropout=c.dropout, batchnorm=c.batchnorm)
+        if self.step:
+            self.model = StepUnit(len(c.features), lr=c.lr, seed=c.seed, init=c.init)
+        else:
+            sizes = [len(c.features), *c.layers, self._n_outputs()]
+            self.model = nn.mlp(sizes, activation=c.activations, init=c.init, seed=c.seed,
+                                output=output_layer(c), dropout=c.dropout, batchnorm=c.batchnorm)
         self._new_optimizer()
         self.epoch = 0
         self.curve: list[tuple] = []
@@ -195,6 +212,8 @@ class Session:
         elif "lr" in changed:
             self.optimizer.lr = c.lr   # same moments and velocities
             self.base_lr = c.lr
+        if self.step:
+            self.model.lr = c.lr
 
     def reset(self, new_weights: bool = False):
         """Back to epoch 0: the same initial weights for the same seed, or the next seed."""
@@ -310,6 +329,8 @@ class Session:
                 self.warning = "no training points: draw some by clicking on the output"
                 self.status = "paused"
                 return
+            if self.step:
+                return self._train_step(epochs)
             loss = nn.losses.get(c.loss)
             try:  # as fit would, but answered in the page: nothing trains
                 nn.pairing.check(self.model, loss, self.y_train)
@@ -334,6 +355,34 @@ class Session:
             except nn.DivergenceError as exc:
                 self.status = "diverged"
                 self.warning = str(exc)
+
+    def _train_step(self, epochs: int) -> None:
+        """The perceptron rule, epoch by epoch, until an epoch makes no mistake (then the
+        points are separated and the rule stops, as lesson B's) or the epoch limit."""
+        c = self.config
+        if len(np.unique(self.y_train)) < 2 and len(self.y_train) > 1:
+            self.warning = "the training points are all of one class: nothing to separate"
+        X, y = self._inputs(self.X_train), self.y_train
+        for _ in range(epochs):
+            if self.model.converged or (c.epoch_limit and self.epoch >= c.epoch_limit):
+                self.status = "done"
+                return
+            self.model.train_epoch(X, y)
+            self.epoch += 1
+            train = self.model.figures(X, y)
+            test = self.model.figures(self._inputs(self.X_test), self.y_test) if len(self.X_test) \
+                else {"loss": np.nan, "accuracy": np.nan}
+            self.curve.append((self.epoch, train["loss"], test["loss"], train["accuracy"],
+                               test["accuracy"]))
+            if self.model.converged:
+                self.status = "done"
+                self.warning = (f"converged: epoch {self.epoch} made no mistake, so the perceptron "
+                                f"rule stops (the training points are separated by a line)")
+            elif c.epoch_limit and self.epoch >= c.epoch_limit:
+                self.status = "done"
+                self.warning = (f"the epoch limit ({c.epoch_limit}) came first: the perceptron "
+                                f"rule still makes mistakes each epoch, as it does for ever when "
+                                f"no line separates the classes")
 
     # ------------------------------------------------------------ frames
     def _output(self, X):
@@ -391,6 +440,15 @@ class Session:
         """Train / test loss and accuracy now, and the test confusion matrix."""
         out = {}
         loss = nn.losses.get(self.config.loss)
+        if self.step:  # the 0-1 loss: the fraction wrong
+            for name, X, y in (("train", self.X_train, self.y_train), ("test", self.X_test, self.y_test)):
+                if len(X):
+                    figures = self.model.figures(self._inputs(X), y)
+                    out[f"{name}_loss"], out[f"{name}_accuracy"] = figures["loss"], figures["accuracy"]
+            if len(self.X_test):
+                pred = self.model.predict(self._inputs(self.X_test))
+                out["confusion"] = nn.metrics.confusion_matrix(self.y_test, pred, 2).tolist()
+            return out
         for name, X, y in (("train", self.X_train, self.y_train), ("test", self.X_test, self.y_test)):
             if not len(X):
                 continue

@@ -165,9 +165,10 @@ class TrainingAnimation(FrameAnimation):
         (self._line,) = cx.plot([], [], color="#333", lw=2, label="loss")
         (self._dot,) = cx.plot([], [], "o", color="#333")
         cx.set_xlim(0, max(len(self.loss), 1))
-        cx.xaxis.set_major_locator(MaxNLocator(integer=True))
+        cx.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         top = float(np.nanmax(self.loss[np.isfinite(self.loss)])) if np.isfinite(self.loss).any() else 1
-        cx.set_ylim(0, top * 1.05)
+        # a loss of 0 throughout (a perceptron that separates at once) still gets an axis
+        cx.set_ylim(0, top * 1.05 if top > 0 else 1.0)
         cx.set_xlabel("epoch")
         cx.set_ylabel("loss")
         cx.grid(alpha=0.3)

@@ -69,10 +69,16 @@ def _legend(ax):
                   fontsize=7.5, frameon=False, borderaxespad=0.0, handlelength=2.4)
 
 
+LAYOUTS = ("together", "split")
+#: how a split panel is titled
+SERIES_TITLES = {"train": "training", "validation": "validation", "test": "test"}
+
+
 def training_curves(histories, labels=None, metrics=("loss", "accuracy"), log_loss=False,
-                    title=None, series=("train", "validation", "test"), ax=None, fig=None):
-    """One panel per metric with a curve per series: train (solid), validation (dashed),
-    test (dotted, when the History records ``test_<metric>``).
+                    title=None, series=("train", "validation", "test"), layout="together",
+                    ax=None, fig=None):
+    """Curves per metric and series: train (solid), validation (dashed), test (dotted, when
+    the History records ``test_<metric>``).
 
     ``histories`` is one History or a list of them (one colour each, never repeated).
     With replicas the line is the median, the dark band the middle half and the light
@@ -86,40 +92,76 @@ def training_curves(histories, labels=None, metrics=("loss", "accuracy"), log_lo
         History keys, e.g. ``("loss", "accuracy")`` or ``("loss", "lr")``.
     series : sequence of "train", "validation", "test"
         Which splits to draw.
+    layout : "together" or "split"
+        ``"together"``: one panel per metric, every series on it. ``"split"``: one panel
+        per metric and series (a row per metric, a column per series), titled e.g.
+        "validation accuracy", with one legend of the runs: lesson E's training and
+        validation curves side by side, each run once per panel.
     ax : Axes or sequence of Axes, optional
-        One Axes per metric drawn; ``fig`` (Figure or SubFigure) otherwise.
+        One Axes per panel drawn (per metric; with ``"split"``, per metric and series,
+        row by row); ``fig`` (Figure or SubFigure) otherwise.
+
+    >>> fig = training_curves([h_relu, h_elu], labels=["relu", "elu"],
+    ...                       metrics=("accuracy",), layout="split")  # doctest: +SKIP
     """
     if not isinstance(histories, (list, tuple)):
         histories = [histories]
     bad = [s for s in series if s not in SERIES]
     if bad:
         raise ValueError(f"series must be among {tuple(SERIES)}; received {bad[0]!r}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}; received "
+                         f"layout={layout!r}")
     labels = labels or ([""] if len(histories) == 1 else [f"run {i + 1}" for i in range(len(histories))])
     shown = [m for m in metrics if any(SERIES[s][0] + m in h for h in histories for s in series)]
     if not shown:
         raise ValueError(f"none of metrics={tuple(metrics)} is in the histories (they hold "
                          f"{sorted(histories[0].keys())})")
+    if layout == "split":  # (metric, one series) for each series the histories hold
+        rows = [[(m, s) for s in series if any(SERIES[s][0] + m in h for h in histories)]
+                for m in shown]
+    else:
+        rows = [[(m, None)] for m in shown]
+    panels = [p for row in rows for p in row]
+    own_figure = ax is None
     if ax is not None:
         axes = list(np.ravel(ax)) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
-        if len(axes) != len(shown):
-            raise ValueError(f"ax must give one Axes per metric drawn ({shown}); received "
-                             f"{len(axes)} Axes")
+        if len(axes) != len(panels):
+            what = "metric and series" if layout == "split" else "metric"
+            raise ValueError(f"ax must give one Axes per {what} drawn "
+                             f"({[m if s is None else f'{s} {m}' for m, s in panels]}); "
+                             f"received {len(axes)} Axes")
         fig = on_axes(axes[0], 0, 0)[0]
         box = fig
+    elif layout == "split":
+        n_cols = max(len(row) for row in rows)
+        fig, box = on_figure(fig, 4.2 * n_cols, 3.4 * len(rows))
+        grid = np.atleast_2d(box.subplots(len(rows), n_cols, squeeze=False))
+        axes = []
+        for r, row in enumerate(rows):
+            axes += list(grid[r, :len(row)])
+            for extra in grid[r, len(row):]:  # a metric with fewer series (lr): no empty frame
+                extra.set_visible(False)
+        for a in axes[1:]:  # one scale per metric, so the panels compare at a glance
+            first = axes[[p[0] for p in panels].index(panels[axes.index(a)][0])]
+            if first is not a:
+                a.sharey(first)
     else:
         fig, box = on_figure(fig, 4.6 * len(shown), 3.6)
         axes = np.atleast_1d(box.subplots(1, len(shown)))
     colors = ["#333333"] if len(histories) == 1 else series_colors(len(histories))
-    for ax, metric in zip(axes, shown):
+    for ax, (metric, only) in zip(axes, panels):
         split_metric = any(SERIES[s][0] + metric in h for h in histories for s in ("validation", "test"))
         for h, name, color in zip(histories, labels, colors):
-            for s in series:
+            for s in (series if only is None else (only,)):
                 prefix, style = SERIES[s]
                 values = _series(h, prefix + metric)
                 if values is None:
                     continue
                 own = s if split_metric or metric in ("loss", "accuracy") else metric
                 text = f"{name} {own}" if name else own
+                if only is not None:  # the panel's title names the series
+                    text = name or own
                 c = color if len(histories) > 1 or s == "train" else \
                     {"validation": "#1f77b4", "test": "#d62728"}[s]
                 _draw(ax, values, c, text, style)
@@ -132,7 +174,19 @@ def training_curves(histories, labels=None, metrics=("loss", "accuracy"), log_lo
             ax.set_ylim(top=1.01)
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.grid(alpha=0.3)
-        _legend(ax)
+        if only is None:
+            _legend(ax)
+        else:
+            split_title = f"{SERIES_TITLES[only]} {metric}" if split_metric or metric in (
+                "loss", "accuracy") else metric
+            ax.set_title(split_title, fontsize=10)
+    if layout == "split" and len(histories) > 1:  # the runs' colours are the same on every panel
+        handles, names = axes[0].get_legend_handles_labels()
+        if own_figure:  # one legend above every panel
+            box.legend(handles, names, loc="outside upper center", ncols=min(5, len(names)),
+                       fontsize=8, frameon=False)
+        else:
+            _legend(axes[0])
     if title:
         box.suptitle(title)
     return fig

@@ -164,7 +164,7 @@ class RegressionAnimation(FrameAnimation):
         cx.set_yscale("log" if np.nanmin(self.loss) > 0 and
                       np.nanmax(self.loss) > 100 * np.nanmin(self.loss) else "linear")
         cx.set_xlim(0, max(len(self.loss), 1))
-        cx.xaxis.set_major_locator(MaxNLocator(integer=True))
+        cx.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         cx.set_xlabel("epoch")
         cx.set_ylabel("loss")
         cx.grid(alpha=0.3)

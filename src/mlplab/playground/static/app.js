@@ -4,7 +4,7 @@
 const CLASS_COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
 const MAX_NEURONS = 32;  // lesson A's sliders
 const DATASETS = [
-  ["circle", "Circle"], ["xor", "XOR"], ["xor_table", "XOR table"], ["gauss", "Gaussian"], ["spiral", "Spiral"], ["moons", "Moons"],
+  ["circle", "Circle"], ["xor", "XOR"], ["xor_table", "XOR table"], ["and_table", "AND table"], ["or_table", "OR table"], ["gauss", "Gaussian"], ["spiral", "Spiral"], ["moons", "Moons"],
   ["spirals3", "3 spirals"], ["blobs3", "3 blobs"], ["blobs4", "4 blobs"], ["moons_circles", "Moons+circles"],
   ["iris", "Iris (2-D)"], ["reg_plane", "Plane (regr.)"], ["reg_gauss", "Gaussians (regr.)"], ["reg_line", "Line (1-D regr.)"], ["points", "My points"],
 ];
@@ -14,6 +14,10 @@ const FEATURE_FN = {
   "x1*x2": (x, y) => x * y, "sin(x1)": (x, y) => Math.sin(x), "sin(x2)": (x, y) => Math.sin(y),
 };
 const ACTIVATIONS = ["relu", "tanh", "sigmoid", "identity", "leaky_relu", "elu", "selu", "softplus", "swish", "gelu", "mish"];
+// lesson B's perceptron: one step unit, trained by the perceptron rule, only without hidden layers
+const STEP_HIDDEN = "A step unit cannot be a hidden unit: its derivative is 0 everywhere (undefined at 0), so " +
+  "backpropagation passes no gradient through it and cannot train the layers before it. Remove the hidden layers " +
+  "to train a perceptron (one step unit, the perceptron rule).";
 const INITS = ["xavier_uniform", "xavier_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "torch", "normal", "uniform", "zeros"];
 const LRS = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -115,7 +119,7 @@ function fillSelect(id, values, fmt = String) {
 function initControls() {
   fillSelect("lr", LRS);
   fillSelect("reg_rate", REG_RATES);
-  fillSelect("activation", ACTIVATIONS);
+  fillSelect("activation", [...ACTIVATIONS, "step"], (a) => (a === "step" ? "step (perceptron)" : a));
   fillSelect("init", INITS);
   $("datasets").innerHTML = DATASETS.map(([k, name]) => `<button data-dataset="${k}">${name}</button>`).join("");
   $("datasets").addEventListener("click", (e) => {
@@ -125,7 +129,14 @@ function initControls() {
     setConfig({ dataset: k });
   });
   $("lr").onchange = () => setConfig({ lr: Number($("lr").value) }, false);
-  $("activation").onchange = () => setConfig({ activations: state.config.layers.map(() => $("activation").value) });
+  $("activation").onchange = () => {
+    const a = $("activation").value, c = state.config;
+    if (a === "step") {
+      if (c.layers.length) { renderControls(); return showError(STEP_HIDDEN); }
+      return setConfig({ output: "step" });
+    }
+    setConfig({ activations: c.layers.map(() => a), ...(c.output === "step" ? { output: "linear" } : {}) });
+  };
   $("regularization").onchange = () => setConfig({ regularization: $("regularization").value }, false);
   $("reg_rate").onchange = () => setConfig({ reg_rate: Number($("reg_rate").value) }, false);
   $("problem").onchange = () => setConfig({ problem: $("problem").value, dataset: $("problem").value === "regression" ? "reg_plane" : "circle" });
@@ -154,6 +165,7 @@ function initControls() {
   $("regenerate").onclick = () => { setPlaying(false); send({ type: "regenerate" }); };
   $("add-layer").onclick = () => {
     if (state.config.layers.length >= 6) return showError("at most 6 hidden layers");
+    if (state.config.output === "step") return showError(STEP_HIDDEN + " Choose another activation first.");
     if (!state.config.layers.length) return setConfig({ layers: [2], activations: [$("activation").value || "tanh"] });
     const last = state.config.activations.slice(-1)[0] || "tanh";
     setConfig({ layers: [...state.config.layers, 2], activations: [...state.config.activations, last] });
@@ -200,7 +212,9 @@ function renderControls() {
   if (![...$("lr").options].some((o) => o.value === String(c.lr))) {
     $("lr").insertAdjacentHTML("beforeend", `<option value="${c.lr}">${c.lr}</option>`); $("lr").value = String(c.lr);
   }
-  $("activation").value = c.activations[0] || "tanh";
+  $("activation").value = c.output === "step" ? "step" : c.activations[0] || "tanh";
+  $("loss").disabled = c.output === "step";
+  $("loss").title = c.output === "step" ? "the perceptron rule minimises no loss; the loss shown is the fraction wrong" : "";
   $("regularization").value = c.regularization;
   $("reg_rate").value = String(c.reg_rate);
   $("problem").value = c.problem;
@@ -275,12 +289,14 @@ function buildNetwork() {
   });
   const outCol = document.createElement("div");
   outCol.className = "column";
-  const nOut = state.data.task === "regression" ? 1 : Math.max(2, state.data.n_classes);
-  outCol.innerHTML = `<div class="head">output<br>${nOut} unit${nOut === 1 ? "" : "s"}</div>`;
+  const step = c.output === "step";
+  const nOut = state.data.task === "regression" || step ? 1 : Math.max(2, state.data.n_classes);
+  outCol.innerHTML = `<div class="head">output<br>${step ? "1 step unit" : `${nOut} unit${nOut === 1 ? "" : "s"}`}</div>`;
   for (let j = 0; j < nOut; j++) {
     const node = document.createElement("div");
     node.className = "node out";
-    node.style.background = state.data.task === "regression" ? "#fff" : CLASS_COLORS[j % CLASS_COLORS.length] + "55";
+    node.style.background = state.data.task === "regression" || step ? "#fff" : CLASS_COLORS[j % CLASS_COLORS.length] + "55";
+    if (step) { node.classList.add("step"); node.title = "step unit: 1 if w.x + b >= 0, else 0"; }
     node.innerHTML = `<div class="bias" title="bias"></div>`;
     outCol.appendChild(node);
   }
