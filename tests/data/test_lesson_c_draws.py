@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mlplab.data.toy import lesson_c_line, lesson_c_outliers
+from mlplab.data.toy import lesson_c_line, lesson_c_outliers, line
 
 
 def test_outlier_data_are_the_lessons_and_give_its_least_squares_line():
@@ -14,6 +14,10 @@ def test_outlier_data_are_the_lessons_and_give_its_least_squares_line():
     assert (X[-1, 0], y[-1]) == (8.0, 50.0)
     slope, intercept = np.polyfit(X[:, 0], y, 1)
     assert (round(slope, 3), round(intercept, 3)) == (2.815, 0.150)
+    # one data set, two spellings: the catalogue's line with the lesson's draws, in float32
+    X32, y32 = line(outlier=True, seed=42, rng="legacy")
+    np.testing.assert_array_equal(X32, X.astype(np.float32))
+    np.testing.assert_array_equal(y32, y.astype(np.float32))
 
 
 def test_training_data_and_first_weights_continue_one_stream():

@@ -292,6 +292,8 @@ def lesson_c_outliers(seed: int = 42):
 
     Returns ``X (11, 1)`` and ``y (11,)``, float64 (so that a least-squares line on
     them equals the lesson's ``np.polyfit``: slope 2.815, intercept 0.150 for seed 42).
+    The same points as ``line(outlier=True, seed=seed, rng="legacy")``, which gives them
+    in float32 as every catalogue dataset (a test holds the two together).
     """
     draw = _lesson_stream(seed)
     x = np.arange(1, 11, dtype=np.float64)
