@@ -18,7 +18,7 @@ line-height: 1.45; }
 .compare { color: #555; }
 .outside { background: #fff8e1; padding: .5em .8em; border-left: 3px solid #e0b000; }
 .error { background: #fdecea; padding: .5em .8em; border-left: 3px solid #c0392b; white-space: pre-wrap; }
-nav ol { columns: 2; } td.num { text-align: right; }
+nav ol { columns: 2; } td.num { text-align: right; } pre code { padding: 0; background: none; }
 """
 
 _VERDICT = {True: ("holds", "holds"), False: ("does not hold", "fails"), None: ("compare", "compare")}
