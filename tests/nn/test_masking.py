@@ -15,10 +15,11 @@ def data(R, n=24, seed=0):
     return rng.normal(size=(R, n, 2)), rng.integers(0, 2, size=(R, n))
 
 
-def test_replica_starts_as_mlp_alone_and_padding_is_zero():
-    net = masking.padded_mlp(SIZES, SEEDS, init="torch", dtype="float64")
+@pytest.mark.parametrize("rng", ["numpy", "torch"])
+def test_replica_starts_as_mlp_alone_and_padding_is_zero(rng):
+    net = masking.padded_mlp(SIZES, SEEDS, init="torch", dtype="float64", rng=rng)
     for r, (sizes, seed) in enumerate(zip(SIZES, SEEDS)):
-        alone = nn.mlp(sizes, init="torch", seed=seed, dtype="float64")
+        alone = nn.mlp(sizes, init="torch", seed=seed, dtype="float64", rng=rng)
         for big, small in zip(net.dense_layers, alone.dense_layers):
             W, b = big.params["W"][r], big.params["b"][r]
             a, c = small.params["W"].shape
