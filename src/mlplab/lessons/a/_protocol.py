@@ -45,3 +45,12 @@ def interval(k: int, n: int) -> list:
     from ...lab.group import wilson
 
     return [k / n, *wilson(k, n)]
+
+
+def claim(said: str, measured: str, holds, evidence: str = ""):
+    """A :class:`~mlplab.lessons.section.Claim` whose evidence is kept only when the claim
+    does not hold (evidence explains a failed claim; a claim that holds needs none)."""
+    from ..section import Claim
+
+    holds = None if holds is None else bool(holds)
+    return Claim(said, measured, holds, evidence if holds is False else "")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..section import Claim, Outcome, Settings
+from ..section import Outcome, Settings
 from . import LESSON
-from ._protocol import LESSON_SEEDS, RUN
+from ._protocol import LESSON_SEEDS, RUN, claim
 
 #: the lesson's window for the disc and ring
 WINDOW = (-1.5, 1.5, -1.5, 1.5)
@@ -43,11 +43,11 @@ def network_16(s: Settings) -> Outcome:
                                                        f"({net.n_params} parameters)"),
                  "boundary": viz.decision_boundary(net, X, y, classes=["disc", "ring"],
                                                    title=f"2-16-16-2, seed 0: {100 * accuracy:.1f}%")},
-        claims=[Claim("2-16-16-2 has 2*16+16 + 16*16+16 + 16*2+2 parameters",
+        claims=[claim("2-16-16-2 has 2*16+16 + 16*16+16 + 16*2+2 parameters",
                       str(net.n_params), net.n_params == 354),
-                Claim("16 neurons per layer carve the circle", f"{k16}/20 seeds reach training "
+                claim("16 neurons per layer carve the circle", f"{k16}/20 seeds reach training "
                       f"accuracy > 95%", k16 == 20),
-                Claim("with only 2-3 neurons the boundary stays almost straight",
+                claim("with only 2-3 neurons the boundary stays almost straight",
                       f"2-2: {k2}/20 seeds succeed", k2 <= 2)],
         text="Two hidden ReLU layers of 16 units turn the straight boundary of the first models "
              "into a closed polygon around the disc. With the lesson's protocol every one of "
@@ -82,7 +82,7 @@ def train_animate(s: Settings) -> Outcome:
         numbers={"parameters": net.n_params, "frames": len(recorder.frames), "final_loss": loss,
                  "accuracy": accuracy},
         figures={"animation": anim},
-        claims=[Claim("the widget prints the architecture and its parameter count",
+        claims=[claim("the widget prints the architecture and its parameter count",
                       f"2 -> 8 -> 8 -> 2: {net.n_params} parameters", net.n_params == 114)],
         text="The lesson's first widget trains one network for the widths, seed and epochs on its "
              "sliders and animates the boundary, one frame every 2 epochs. The same run here: "

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..section import Claim, Outcome, Settings
+from ..section import Outcome, Settings
 from . import LESSON
-from ._protocol import blobs
+from ._protocol import blobs, claim
 
 #: the lesson's window for the boundary: [-2, 2] x [-2, 2]
 WINDOW = (-2.0, 2.0, -2.0, 2.0)
@@ -52,10 +52,10 @@ def one_output(s: Settings) -> Outcome:
         numbers={"parameters": net.n_params, "shapes": _params(net), "final_loss": loss,
                  "accuracy": accuracy, "loss_curve": np.asarray(history["loss"])[::10]},
         figures={"boundary": _animation(net, history, recorder, X, y, s)},
-        claims=[Claim("2 inputs -> 1 output has 3 parameters (2 weights + 1 bias)",
+        claims=[claim("2 inputs -> 1 output has 3 parameters (2 weights + 1 bias)",
                       f"{net.n_params}: W {tuple(net.dense_layers[0].params['W'].shape)}, "
                       f"b {tuple(net.dense_layers[0].params['b'].shape)[-1:]}", net.n_params == 3),
-                Claim("the boundary settles between the blobs (shown in the lesson's animation)",
+                claim("the boundary settles between the blobs (shown in the lesson's animation)",
                       f"loss {loss:.4f} after 100 epochs, {100 * accuracy:.1f}% of the 200 points "
                       f"right (PyTorch on the same data and weights: 0.0985, 97.5%)", accuracy > 0.95)],
         text="The lesson's first model is logistic regression: one weighted sum of the two inputs, "
@@ -100,9 +100,9 @@ def two_outputs(s: Settings) -> Outcome:
                  "accuracy": accuracy, "parameters_one_output": one.n_params},
         figures={"boundary": _animation(net, history, recorder, X, y, s)},
         tables={"1 output against 2 outputs (measured)": rows},
-        claims=[Claim("2 inputs -> 2 outputs has 6 parameters (4 weights + 2 biases)",
+        claims=[claim("2 inputs -> 2 outputs has 6 parameters (4 weights + 2 biases)",
                       str(net.n_params), net.n_params == 6),
-                Claim("both models separate the blobs; the 2-output one scales to more classes",
+                claim("both models separate the blobs; the 2-output one scales to more classes",
                       f"the same accuracy ({100 * accuracy:.1f}%); loss {loss:.4f} (PyTorch: 0.0864)",
                       accuracy > 0.95)],
         text="Two outputs give each class its own logit; softmax turns them into probabilities "
@@ -145,13 +145,13 @@ def logit(s: Settings) -> Outcome:
                  "sigmoid_at": {f"{a:g}": float(b) for a, b in zip(zs, probs)}},
         figures={"sigmoid": fig},
         tables={"probability, odds and logit": rows},
-        claims=[Claim("logits 0 / ~1.0 / ~2.9 / -4.6 for p = 0.5 / 0.73 / 0.95 / 0.01",
+        claims=[claim("logits 0 / ~1.0 / ~2.9 / -4.6 for p = 0.5 / 0.73 / 0.95 / 0.01",
                       " / ".join(f"{v:.2f}" for v in z), bool(np.allclose(z, said_z, atol=0.05))),
-                Claim("odds 1 / ~2.7 / 19 / 0.01", " / ".join(f"{v:.3g}" for v in odds),
+                claim("odds 1 / ~2.7 / 19 / 0.01", " / ".join(f"{v:.3g}" for v in odds),
                       bool(np.allclose(odds, said_odds, rtol=0.03, atol=0.001))),
-                Claim("sigmoid(-3, 0, 3) = 0.05 / 0.50 / 0.95", " / ".join(f"{v:.3f}" for v in probs),
+                claim("sigmoid(-3, 0, 3) = 0.05 / 0.50 / 0.95", " / ".join(f"{v:.3f}" for v in probs),
                       bool(np.allclose(probs, [0.05, 0.5, 0.95], atol=0.005))),
-                Claim("the sigmoid undoes the logit", f"largest |sigmoid(logit(p)) - p| = "
+                claim("the sigmoid undoes the logit", f"largest |sigmoid(logit(p)) - p| = "
                       f"{np.abs(back - p).max():.1e}", bool(np.allclose(back, p)))],
         text="A logit is what a network outputs before the sigmoid or softmax: any real number. "
              "For one output it is the log of the odds p / (1 - p), and the sigmoid maps it back "

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..section import Claim, Outcome, Settings
+from ..section import Outcome, Settings
 from . import LESSON
-from ._protocol import LESSON_SEEDS, RUN
+from ._protocol import LESSON_SEEDS, RUN, claim
 
 #: the disc and ring's window, where regions are counted
 WINDOW = (-1.5, 1.5, -1.5, 1.5)
@@ -77,12 +77,12 @@ def regions(s: Settings) -> Outcome:
                  "trained_4_4_regions": found, "median_succeeded": float(np.median(found[ok])),
                  "median_failed": float(np.median(found[~ok]))},
         figures={"lines": lines_fig, "trained": trained_fig},
-        claims=[Claim("1 / 2 / 3 lines split the plane into 2 / 4 / 7 regions",
+        claims=[claim("1 / 2 / 3 lines split the plane into 2 / 4 / 7 regions",
                       " / ".join(str(counts[k]) for k in (1, 2, 3)) + " (counted exactly)",
                       [counts[k] for k in (1, 2, 3)] == [2, 4, 7]),
-                Claim("n lines give up to ~n^2 regions", "1 + n + C(n, 2) = (n^2 + n + 2) / 2: "
+                claim("n lines give up to ~n^2 regions", "1 + n + C(n, 2) = (n^2 + n + 2) / 2: "
                       "about n^2 / 2", None),
-                Claim("regions <= prod_i sum_{j <= min(n_i, d)} C(n_i, j)",
+                claim("regions <= prod_i sum_{j <= min(n_i, d)} C(n_i, j)",
                       "bound " + ", ".join(f"{a}: {b}" for a, b in bounds.items())
                       + f"; trained 2-4-4-2 (seeds 0-19): at most {found.max()} regions",
                       bool(found.max() <= bounds["2-4-4-2"]))],
@@ -120,7 +120,7 @@ def first_layer(s: Settings) -> Outcome:
                  "wider_first_wins": wider_first, "pairs": len(pairs), "mean_rate_by_n1": by_n1,
                  "mean_rate_by_n2": by_n2},
         figures={"grid": sweep_viz.success_heatmap(grid)},
-        claims=[Claim("the first layer's width matters most",
+        claims=[claim("the first layer's width matters most",
                       f"in {wider_first} of {len(pairs)} pairs, n1 > n2 beats the swapped widths; "
                       f"8,2 {100 * rate[(8, 2)]:.0f}% vs 2,8 {100 * rate[(2, 8)]:.0f}%, "
                       f"8,3 {100 * rate[(8, 3)]:.0f}% vs 3,8 {100 * rate[(3, 8)]:.0f}% "
@@ -159,10 +159,10 @@ def try_this(s: Settings) -> Outcome:
                      "bound": explain.region_bound(arch), "works? (seeds 0-19)": f"{k}/20"})
         hidden = arch[1:-1]
         sum_text = " + ".join(f"{a}*{b}+{b}" for a, b in zip(arch[:-1], arch[1:]))
-        claims.append(Claim(f"2-{hidden[0]}-{hidden[1]}-2 has {said_params} parameters",
+        claims.append(claim(f"2-{hidden[0]}-{hidden[1]}-2 has {said_params} parameters",
                             f"{net.n_params} ({sum_text})", net.n_params == said_params,
                             f"{sum_text} = {net.n_params}"))
-    claims.append(Claim("rough regions ~16-64 / ~8-16 / ~32-128",
+    claims.append(claim("rough regions ~16-64 / ~8-16 / ~32-128",
                         " / ".join(f"{numbers[n]['median']:.0f}" for n in numbers) + " (medians)",
                         None))
     return Outcome(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..section import Claim, Outcome, Settings
+from ..section import Outcome, Settings
 from . import LESSON
-from ._protocol import LESSON_SEEDS, RUN, interval, many_seeds, rate_text
+from ._protocol import LESSON_SEEDS, RUN, claim, interval, many_seeds, rate_text
 
 #: the architectures of the lesson's "4,4 fails | 4,3 works, 3,6 fails | 3,7 works, 5,3 works"
 COMPARED = [(4, 4), (4, 3), (3, 6), (3, 7), (5, 3), (8, 8)]
@@ -63,9 +63,9 @@ def success_rate(s: Settings) -> Outcome:
                  "boundaries": viz.decision_boundary(net, X, y, classes=["disc", "ring"], seeds=seeds,
                                                      figures=figures, history=history)},
         tables={"each seed": rows},
-        claims=[Claim("2-4-4-2 succeeds with 45% of the seeds (seeds 0-19)",
+        claims=[claim("2-4-4-2 succeeds with 45% of the seeds (seeds 0-19)",
                       f"{rate_text(k, len(seeds))} ({rule.describe()})", k == 9),
-                Claim("runs that fail lose more units than runs that succeed",
+                claim("runs that fail lose more units than runs that succeed",
                       f"alive at the end: {summary['mean_alive_failed']:.1f}/8 in failed runs, "
                       f"{summary['mean_alive_succeeded']:.1f}/8 in successful ones; "
                       f"{summary['runs_over_half_dead']} runs with more than half dead",
@@ -114,16 +114,16 @@ def architectures(s: Settings) -> Outcome:
     claims = []
     for bad, good in (((4, 4), (4, 3)), ((3, 6), (3, 7))):
         better = rates[good]["rate"] > rates[bad]["rate"] and not overlap(bad, good)
-        claims.append(Claim(f"{bad[0]},{bad[1]} fails while {good[0]},{good[1]} works",
+        claims.append(claim(f"{bad[0]},{bad[1]} fails while {good[0]},{good[1]} works",
                             f"{text(bad)}; {text(good)} ({len(seeds)} seeds)", better,
                             "" if better else "the intervals overlap: over many seeds the two "
                             "architectures succeed about equally often, and on seeds 0-19 "
                             f"{bad[0]},{bad[1]} got {at20[bad]}/20 and {good[0]},{good[1]} {at20[good]}/20"))
     r53 = rates[(5, 3)]
     works = r53["rate_low"] > 0.9
-    claims.append(Claim("5,3 works", f"{text((5, 3))}; {at20[(5, 3)]}/20 on seeds 0-19", works,
+    claims.append(claim("5,3 works", f"{text((5, 3))}; {at20[(5, 3)]}/20 on seeds 0-19", works,
                         "" if works else "the best of the five, yet about one run in four still fails"))
-    claims.append(Claim("more units per layer are more reliable (8,8)", text((8, 8)),
+    claims.append(claim("more units per layer are more reliable (8,8)", text((8, 8)),
                         bool(rates[(8, 8)]["rate_low"] > max(rates[a]["rate_high"] for a in SAID)),
                         "8,8's interval is not above all the others"))
     rows = [{"n1,n2": f"{a[0]},{a[1]}", "the lesson": SAID.get(a, ""), "seeds 0-19": f"{at20[a]}/20",

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..section import Claim, Outcome, Settings
+from ..section import Outcome, Settings
 from . import LESSON
+from ._protocol import claim
 
 
 @LESSON.add("softmax", "Softmax of the logits [2, 1, 0.5]")
@@ -27,12 +28,12 @@ def softmax_table(s: Settings) -> Outcome:
         numbers={"logits": z[0], "probabilities": p, "sum_exp": total,
                  "cross_entropy_class0": -np.log(p[0])},
         tables={"softmax of [2, 1, 0.5]": rows},
-        claims=[Claim("softmax([2, 1, 0.5]) = 0.59 / 0.22 / 0.13", shown, holds,
+        claims=[claim("softmax([2, 1, 0.5]) = 0.59 / 0.22 / 0.13", shown, holds,
                       "" if holds else f"e^2 + e^1 + e^0.5 = {total:.2f}, and e^2 / {total:.2f} = "
                                        f"{p[0]:.3f}"),
-                Claim("the sum of e^z is 12.5", f"{total:.2f}", abs(total - 12.5) < 0.05,
+                claim("the sum of e^z is 12.5", f"{total:.2f}", abs(total - 12.5) < 0.05,
                       f"7.39 + 2.72 + 1.65 = {total:.2f}"),
-                Claim("the cross-entropy of class 0 is -log 0.59 = 0.53",
+                claim("the cross-entropy of class 0 is -log 0.59 = 0.53",
                       f"-log {p[0]:.3f} = {-np.log(p[0]):.3f}", abs(-np.log(p[0]) - 0.53) < 0.005,
                       "-log 0.59 is 0.53, but 0.59 is not softmax([2, 1, 0.5])[0]")],
         text="Softmax turns logits into probabilities: exponentiate each, then divide by the sum. "
@@ -55,7 +56,7 @@ def two_class(s: Settings) -> Outcome:
     gap = float(np.abs(soft - sig).max())
     return Outcome(
         numbers={"pairs": len(z), "largest_difference": gap},
-        claims=[Claim("softmax over [z0, z1] equals sigmoid(z1 - z0) for the second class",
+        claims=[claim("softmax over [z0, z1] equals sigmoid(z1 - z0) for the second class",
                       f"largest difference over 1000 random pairs: {gap:.1e}", gap < 1e-12)],
         text="Divide the numerator and denominator of e^z1 / (e^z0 + e^z1) by e^z1: what is left "
              "is 1 / (1 + e^-(z1 - z0)), the sigmoid of the difference. So a 2-output softmax "
@@ -78,13 +79,13 @@ def losses(s: Settings) -> Outcome:
     ce = float(L.get("cross_entropy").value(np.array([[2.0, 1.0, 0.5]]), np.array([0])))
     return Outcome(
         numbers={"bce": at, "cross_entropy_logits_2_1_0.5_class0": ce, "ln2": float(np.log(2))},
-        claims=[Claim("with y = 1, BCE is -log p (it punishes a low p)",
+        claims=[claim("with y = 1, BCE is -log p (it punishes a low p)",
                       f"bce(0.9, 1) = {at['p=0.9, y=1']:.5f} = -ln 0.9; bce(0.1, 1) = "
                       f"{at['p=0.1, y=1']:.3f}", abs(at["p=0.9, y=1"] + np.log(0.9)) < 1e-6),
-                Claim("with y = 0, BCE is -log(1 - p) (it punishes a high p)",
+                claim("with y = 0, BCE is -log(1 - p) (it punishes a high p)",
                       f"bce(0.9, 0) = {at['p=0.9, y=0']:.3f} = -ln 0.1",
                       abs(at["p=0.9, y=0"] + np.log(0.1)) < 1e-5),
-                Claim("cross-entropy of the logits [2, 1, 0.5] for class 0 is -log 0.59 = 0.53",
+                claim("cross-entropy of the logits [2, 1, 0.5] for class 0 is -log 0.59 = 0.53",
                       f"{ce:.3f} (= -log 0.629)", abs(ce - 0.53) < 0.005,
                       "the true softmax gives 0.629 for class 0, so the loss is 0.464")],
         text="Binary cross-entropy scores one probability against a 0/1 label; cross-entropy "
@@ -124,12 +125,12 @@ def why_exp(s: Settings) -> Outcome:
     return Outcome(
         numbers={"cases": numbers, "gradient_diagonal": diag, "central_difference": numeric},
         tables={"plain normalisation against softmax": rows},
-        claims=[Claim("[5, 3] gives 0.88 / 0.12 under softmax, 0.625 by plain division",
+        claims=[claim("[5, 3] gives 0.88 / 0.12 under softmax, 0.625 by plain division",
                       f"{five[0]:.3f} / {five[1]:.3f}; {numbers['5, 3']['plain'][0]:.3f}",
                       bool(np.allclose(five, [0.88, 0.12], atol=0.005))),
-                Claim("plain division of [-1, -2] ranks the lower score first",
+                claim("plain division of [-1, -2] ranks the lower score first",
                       f"{flipped[0]:.3f} / {flipped[1]:.3f}", bool(flipped[1] > flipped[0])),
-                Claim("d softmax_i / d z_i = p_i (1 - p_i)",
+                claim("d softmax_i / d z_i = p_i (1 - p_i)",
                       f"largest gap to central differences {np.abs(diag - numeric).max():.1e}",
                       bool(np.allclose(diag, numeric, atol=1e-8)))],
         text="Dividing logits by their sum fails as soon as a logit is negative: the sum can be "
@@ -154,11 +155,11 @@ def temperature(s: Settings) -> Outcome:
     return Outcome(
         numbers={"logits": z, "softmax_at_T": probs},
         figures={"temperature": viz.softmax_temperature(z, (0.25, 0.5, 1.0, 2.0, 5.0))},
-        claims=[Claim("T -> 0: the winner takes all (argmax)", " / ".join(f"{v:.3f}" for v in cold),
+        claims=[claim("T -> 0: the winner takes all (argmax)", " / ".join(f"{v:.3f}" for v in cold),
                       bool(cold[0] > 0.999)),
-                Claim("T -> infinity: uniform", "T = 100: " + " / ".join(f"{v:.3f}" for v in hot),
+                claim("T -> infinity: uniform", "T = 100: " + " / ".join(f"{v:.3f}" for v in hot),
                       bool(np.allclose(hot, 1 / 3, atol=0.005))),
-                Claim("T = 1 is the usual softmax", " / ".join(f"{v:.3f}" for v in probs["1"]),
+                claim("T = 1 is the usual softmax", " / ".join(f"{v:.3f}" for v in probs["1"]),
                       bool(np.allclose(probs["1"], activations.get("softmax")(z))))],
         text="Dividing the logits by a temperature T before the softmax sets how sharp the "
              "probabilities are: a small T exaggerates differences until only the largest logit "

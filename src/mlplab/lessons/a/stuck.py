@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 
-from ..section import Claim, Outcome, Settings
+from ..section import Outcome, Settings
 from . import LESSON
-from ._protocol import RUN, interval, many_seeds, rate_text
+from ._protocol import RUN, claim, interval, many_seeds, rate_text
 
 #: a run is stuck when its final loss is ln 2 to this tolerance (it predicts 50/50 everywhere)
 STUCK_TOLERANCE = 1e-3
@@ -43,28 +43,28 @@ def many_seeds_section(s: Settings) -> Outcome:
                  "failures_with_dead_layer": int(np.sum(failed & dead_layer)), "ln2": math.log(2)},
         figures={"accuracy": sweep_viz.accuracy_distribution(
             result, title=f"2-4-4-2: final training accuracy of each of {n} seeds")},
-        claims=[Claim("2-4-4-2 succeeds 45% of the time", f"{rate_text(k, n)} over {n} seeds "
+        claims=[claim("2-4-4-2 succeeds 45% of the time", f"{rate_text(k, n)} over {n} seeds "
                       "(9/20 on seeds 0-19)", rate[1] <= 0.45 <= rate[2],
                       "45% is outside the 95% interval: it is what seeds 0-19 happened to give"),
-                Claim("when it works, it learns the circle perfectly (100%)",
+                claim("when it works, it learns the circle perfectly (100%)",
                       f"{perfect} of {k} successes at 100%, the lowest at {100 * acc[ok].min():.1f}%",
                       perfect == k, "mostly: a few successful runs stop just short of 100%"),
-                Claim("when it fails it predicts one class: 50%, loss 0.6931",
+                claim("when it fails it predicts one class: 50%, loss 0.6931",
                       f"{int(np.sum(stuck & failed))} of {int(failed.sum())} failures stuck at loss "
                       f"ln 2; the median failure reaches {100 * np.median(acc[failed]):.0f}%",
                       bool(np.all(stuck[failed])),
                       "only partly: most failed runs learn part of the ring and stop between "
                       "the 50% of a constant guess and the 95% the rule asks"),
-                Claim("0.6931 is -ln 0.5: the loss of predicting 50/50", f"ln 2 = {math.log(2):.4f}",
+                claim("0.6931 is -ln 0.5: the loss of predicting 50/50", f"ln 2 = {math.log(2):.4f}",
                       True),
-                Claim("a run stuck at 50% has dead ReLUs that block every gradient",
+                claim("a run stuck at 50% has dead ReLUs that block every gradient",
                       f"{int(np.sum(stuck & dead_layer))} of {int(stuck.sum())} stuck runs have a "
                       "whole layer dead", bool(np.all(dead_layer[stuck])),
                       "; ".join(f"seed {r['seed']} is stuck at loss {r['train_loss']:.4f} with "
                                 f"{'/'.join(map(str, r['alive']))} units alive: nearly dead, one "
                                 f"line cannot cut a disc from a ring"
                                 for r, st, d in zip(runs, stuck, dead_layer) if st and not d)),
-                Claim("more neurons give redundancy: 2 dead of 4 leaves only 2",
+                claim("more neurons give redundancy: 2 dead of 4 leaves only 2",
                       "see 'architectures' (8,8) and 'fixes' below", None)],
         text="The lesson's table of what success and failure look like, measured over many seeds "
              "rather than one. A run stuck at loss 0.6931 outputs the same 50/50 guess for every "
@@ -115,7 +115,7 @@ def fixes(s: Settings) -> Outcome:
         k, n = found[name]
         return interval(k, n)[1] > interval(*baseline)[2]
 
-    claims = [Claim(f"{name} makes success more likely", rate_text(*found[name]) + " against "
+    claims = [claim(f"{name} makes success more likely", rate_text(*found[name]) + " against "
                     + rate_text(*baseline), better(name), "not clearly above the baseline's interval")
               for name, _ in FIXES[1:]]
     return Outcome(
