@@ -117,5 +117,7 @@ def test_padded_mlp_refuses_other_depths_and_missing_seeds():
         masking.padded_mlp([(2, 3, 2), (2, 4, 4, 2)], [0, 1])
     with pytest.raises(ValueError, match="received 2 sizes and 1 seeds"):
         masking.padded_mlp([(2, 3, 2), (2, 4, 2)], [0])
+    with pytest.raises(ValueError, match="rng must be one of numpy, torch; received rng='jax'"):
+        masking.padded_mlp([(2, 3, 2), (2, 4, 2)], [0, 1], init="torch", rng="jax")
     with pytest.raises(ValueError, match=r"l1\[0\]"):
         nn.regularizers.Penalty(l1=[-1.0, 0.0])
