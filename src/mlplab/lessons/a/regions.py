@@ -132,7 +132,8 @@ def first_layer(s: Settings) -> Outcome:
         code='r = lab.sweep("disc_ring", vary={"layers": "2-8x2-8"}, seeds=range(100),\n'
              '              epochs=300, lr=0.05, batch_size=300, init="torch", rng="torch",\n'
              '              data_rng="legacy")\n'
-             'mlplab.viz.sweep.success_heatmap(r)',
+             'from mlplab.viz.sweep import success_heatmap\n'
+             'success_heatmap(r)',
     )
 
 

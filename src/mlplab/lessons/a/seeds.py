@@ -145,5 +145,6 @@ def architectures(s: Settings) -> Outcome:
              'r = lab.sweep("disc_ring", vary={"layers": [(4, 4), (4, 3), (3, 6), (3, 7), (5, 3), (8, 8)]},\n'
              '              seeds=range(400), epochs=300, lr=0.05, batch_size=300,\n'
              '              init="torch", rng="torch", data_rng="legacy")\n'
-             'print(r.table()); mlplab.viz.sweep.success_heatmap(r)',
+             'from mlplab.viz.sweep import success_heatmap\n'
+             'print(r.table()); success_heatmap(r)',
     )

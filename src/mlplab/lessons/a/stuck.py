@@ -75,7 +75,8 @@ def many_seeds_section(s: Settings) -> Outcome:
              '              lr=0.05, batch_size=300, init="torch", rng="torch", data_rng="legacy")\n'
              'stuck = [abs(run["train_loss"] - np.log(2)) < 1e-3 for run in r.runs]\n'
              'dead = [min(run["alive"]) == 0 for run in r.runs]      # a whole layer dead\n'
-             'mlplab.viz.sweep.accuracy_distribution(r)',
+             'from mlplab.viz.sweep import accuracy_distribution\n'
+             'accuracy_distribution(r)',
     )
 
 
