@@ -58,3 +58,14 @@ def test_the_same_seeds_succeed_in_pytorch():
             verdicts.append((model(Xt).argmax(1) == yt).float().mean().item() > 0.95)
     assert sum(verdicts) == 9
     assert lesson_a_verdicts().tolist() == verdicts
+
+
+def test_a_sweep_with_pytorch_draws_gives_the_same_seeds():
+    """lab.sweep passes rng="torch" on to every padded replica: the same 9 seeds."""
+    from mlplab import lab
+
+    result = lab.sweep("disc_ring", vary={"layers": [(4, 4), (4, 3)]}, seeds=SEEDS, epochs=300,
+                       lr=0.05, batch_size=300, init="torch", rng="torch", data_rng="legacy")
+    four_four = [r["success"] for r in result.runs if r["layers"] == (4, 4)]
+    assert four_four == lesson_a_verdicts().tolist()
+    assert [s["successes"] for s in result.summary()] == [9, 14]

@@ -15,10 +15,11 @@ def data(R, n=24, seed=0):
     return rng.normal(size=(R, n, 2)), rng.integers(0, 2, size=(R, n))
 
 
-def test_replica_starts_as_mlp_alone_and_padding_is_zero():
-    net = masking.padded_mlp(SIZES, SEEDS, init="torch", dtype="float64")
+@pytest.mark.parametrize("rng", ["numpy", "torch"])
+def test_replica_starts_as_mlp_alone_and_padding_is_zero(rng):
+    net = masking.padded_mlp(SIZES, SEEDS, init="torch", dtype="float64", rng=rng)
     for r, (sizes, seed) in enumerate(zip(SIZES, SEEDS)):
-        alone = nn.mlp(sizes, init="torch", seed=seed, dtype="float64")
+        alone = nn.mlp(sizes, init="torch", seed=seed, dtype="float64", rng=rng)
         for big, small in zip(net.dense_layers, alone.dense_layers):
             W, b = big.params["W"][r], big.params["b"][r]
             a, c = small.params["W"].shape
@@ -116,5 +117,7 @@ def test_padded_mlp_refuses_other_depths_and_missing_seeds():
         masking.padded_mlp([(2, 3, 2), (2, 4, 4, 2)], [0, 1])
     with pytest.raises(ValueError, match="received 2 sizes and 1 seeds"):
         masking.padded_mlp([(2, 3, 2), (2, 4, 2)], [0])
+    with pytest.raises(ValueError, match="rng must be one of numpy, torch; received rng='jax'"):
+        masking.padded_mlp([(2, 3, 2), (2, 4, 2)], [0, 1], init="torch", rng="jax")
     with pytest.raises(ValueError, match=r"l1\[0\]"):
         nn.regularizers.Penalty(l1=[-1.0, 0.0])

@@ -54,9 +54,18 @@ def test_sliders_cover_the_lesson_ranges():
     assert t.config([0]).init == "torch" and t.config([0]).test_size == 0.0
 
 
+def test_lesson_a_draws_give_its_nine_of_twenty():
+    """PyTorch's initial weights and the lesson's own points: seeds 0-19 of 2-4-4-2 give 9."""
+    t = Trainer(rng="torch", data_rng="legacy")
+    t.success_button.click()
+    assert t.status.value.startswith("<b>9/20 seeds reach training accuracy &gt; 95%</b> (seeds 0-19")
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"dataset": "iris"}, "dataset must be one of disc_ring, .*; received 'iris'"),
     ({"widths": (4, 64)}, r"widths must be two hidden-layer widths from 2 to 32; received \(4, 64\)"),
+    ({"data_rng": "torch"}, r"data_rng must be one of numpy, legacy \(or None\); received data_rng='torch'"),
+    ({"rng": "torch", "init": "he_normal"}, "rng 'torch' .* needs init 'torch'; received init='he_normal'"),
 ])
 def test_bad_settings_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -147,7 +147,7 @@ def _train_part(configs, replicas):
         [(ds.n_features, *c.layers, n_outputs) for c in cfg], seeds, activation=activation,
         output=None if base.output in (None, "linear") else base.output,
         init=spec.build(nn.initializers.registry, base.init, "init"), dtype=base.dtype,
-        dropout=_per_replica([c.dropout for c in cfg]), batchnorm=base.batchnorm)
+        dropout=_per_replica([c.dropout for c in cfg]), batchnorm=base.batchnorm, rng=base.rng)
     loss = nn.losses.get(loss_name)
     optimizer = nn.optimizers.get(base.optimizer, lr=_per_replica([c.lr for c in cfg]),
                                   **_optimizer_options(base, cfg))

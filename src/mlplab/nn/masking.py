@@ -40,7 +40,7 @@ from .sequential import Sequential, mlp
 
 
 def padded_mlp(sizes, seeds, activation="relu", output=None, init="he_normal",
-               dtype="float32", bias=True, dropout=0.0, batchnorm=False) -> Sequential:
+               dtype="float32", bias=True, dropout=0.0, batchnorm=False, rng="numpy") -> Sequential:
     """One replicated network holding ``mlp(sizes[r], seed=seeds[r], ...)`` as replica r.
 
     Parameters
@@ -52,8 +52,9 @@ def padded_mlp(sizes, seeds, activation="relu", output=None, init="he_normal",
         One seed per replica (repeats allowed: two settings may share a seed).
     dropout : float, or one per replica
         Drop probability after each hidden activation (0 = none for that replica).
-    activation, output, init, dtype, bias, batchnorm
-        As :func:`~mlplab.nn.mlp`, shared by every replica.
+    activation, output, init, dtype, bias, batchnorm, rng
+        As :func:`~mlplab.nn.mlp`, shared by every replica (``rng="torch"``: each
+        replica starts from PyTorch's draws for its seed).
 
     Returns
     -------
@@ -92,7 +93,8 @@ def padded_mlp(sizes, seeds, activation="relu", output=None, init="he_normal",
     for shape in dict.fromkeys(sizes):  # each distinct architecture once, its replicas together
         rows = [r for r, s in enumerate(sizes) if s == shape]
         alone = mlp(shape, activation=activation, output=output, init=initializer,
-                    seed=[seeds[r] for r in rows], dtype=dtype, bias=bias, batchnorm=batchnorm)
+                    seed=[seeds[r] for r in rows], dtype=dtype, bias=bias, batchnorm=batchnorm,
+                    rng=rng)
         for big, small in zip(_param_layers(net), _param_layers(alone)):
             for key, value in small.params.items():
                 a, b = value.shape[-2:]

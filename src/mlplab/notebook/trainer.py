@@ -12,7 +12,7 @@ import html
 
 import numpy as np
 
-from ..data import catalog
+from ..data import catalog, toy
 from ..lab.train import TrainConfig, run_training
 from ..nn import Callback
 from .reprs import figure_png
@@ -57,7 +57,8 @@ class Trainer:
     decision boundary inline in ``animation``; ``Success rate`` trains ``n_seeds`` seeds
     as replicas and shows their panels (titled by seed, green where the success rule
     holds) in ``panels`` and the ``k/N`` line in ``status``. Display it as the last
-    expression of a cell: ``Trainer()``.
+    expression of a cell: ``Trainer()``. ``rng="torch", data_rng="legacy"`` give each seed
+    PyTorch's initial weights and lesson A's own points (its 9 of 20 for 2-4-4-2).
 
     >>> t = Trainer(epochs=50)          # doctest: +SKIP
     >>> t.success_button.click()        # doctest: +SKIP
@@ -66,10 +67,15 @@ class Trainer:
     """
 
     def __init__(self, dataset: str = "disc_ring", widths=(4, 4), seed: int = 0, epochs: int = 300,
-                 lr: float = 0.05, n_seeds: int = 20, init: str = "torch", success=None):
+                 lr: float = 0.05, n_seeds: int = 20, init: str = "torch", success=None,
+                 rng: str = "numpy", data_rng: str | None = None):
         w = _widgets()
         if dataset not in DATASETS:
             raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; received {dataset!r}")
+        if data_rng not in (None, *toy.RNGS):
+            raise ValueError(f"data_rng must be one of {', '.join(toy.RNGS)} (or None); "
+                             f"received data_rng={data_rng!r}")
+        self.rng, self.data_rng = rng, data_rng
         widths = tuple(widths)
         if len(widths) != 2 or not all(isinstance(n, (int, np.integer)) and 2 <= n <= 32 for n in widths):
             raise ValueError(f"widths must be two hidden-layer widths from 2 to 32; received {widths!r}")
@@ -94,13 +100,14 @@ class Trainer:
         controls = w.VBox([self.dataset, self.n1, self.n2, self.seed, self.epochs, self.lr, self.n_seeds,
                            w.HBox([self.train_button, self.success_button])])
         self.widget = w.VBox([controls, self.progress, self.status, self.animation, self.panels])
+        self.config([seed])  # a bad init, rng or success rule is refused now, not at the first click
 
     def config(self, seeds) -> TrainConfig:
         """The run the sliders describe, for ``seeds``."""
         return TrainConfig(dataset=self.dataset.value, layers=(self.n1.value, self.n2.value),
                            optimizer="adam", lr=float(self.lr.value), epochs=int(self.epochs.value),
                            batch_size=FULL_BATCH, seeds=tuple(seeds), init=self.init, val_split=0.0,
-                           test_size=0.0, success=self.success)
+                           test_size=0.0, success=self.success, rng=self.rng, data_rng=self.data_rng)
 
     def _architecture(self, result) -> str:
         ds = result.dataset
