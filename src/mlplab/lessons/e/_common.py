@@ -71,3 +71,19 @@ def split_curves(histories: dict, metric: str = "accuracy", title: str | None = 
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+def compact_legend(fig, loc: str = "best"):
+    """Replace the legends ``viz.training_curves`` puts above each panel (they crowd the
+    panels when several runs share them) by one legend inside the last panel, without
+    the "(median of N)" the figure's title already says. Returns the Figure."""
+    import re
+
+    axes = [ax for ax in fig.axes if ax.get_legend() is not None]
+    if not axes:
+        return fig
+    handles, labels = axes[-1].get_legend_handles_labels()
+    for ax in axes:
+        ax.get_legend().remove()
+    axes[-1].legend(handles, [re.sub(r" \(median of \d+\)", "", t) for t in labels], fontsize=7.5, loc=loc)
+    return fig

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..section import Claim, Outcome, Settings
 from . import LESSON
-from ._common import KERAS, accuracy, figure, lesson_data, spread
+from ._common import KERAS, accuracy, compact_legend, figure, lesson_data, spread
 
 #: the lesson's two architectures (2 inputs, 3 classes)
 SHALLOW, DEEP = [2, 1000, 3], [2, 100, 100, 100, 3]
@@ -79,8 +79,9 @@ def shallow_deep(s: Settings) -> Outcome:
         net = mlp(sizes, init=KERAS["init"], seed=seeds)
         histories[name] = fit(net, Xtr, ytr, **train)
         test[name] = accuracy(net, Xte, yte)
-    curves = viz.training_curves([histories["shallow"], histories["deep"]], labels=["shallow", "deep"],
-                                 title=f"spirals, noise 0.2: median of {len(seeds)} seeds, band = range")
+    curves = compact_legend(viz.training_curves(
+        [histories["shallow"], histories["deep"]], labels=["shallow", "deep"],
+        title=f"spirals, noise 0.2: median of {len(seeds)} seeds; bands: middle half and range"))
     s.say("sweep over noise and depth")
     sweep = lab.sweep("spirals", vary={"noise": [0.2, 0.05], "layers": [(1000,), (100, 100, 100)]},
                       seeds=seeds, epochs=50, data_rng="legacy", data_seed=42, test_size=0.2,

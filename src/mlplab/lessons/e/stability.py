@@ -8,7 +8,7 @@ import numpy as np
 from ...nn.callbacks import Callback
 from ..section import Claim, Outcome, Settings
 from . import LESSON
-from ._common import KERAS, MOONS_CIRCLES, figure, spread, stacked
+from ._common import KERAS, MOONS_CIRCLES, compact_legend, figure, spread, stacked
 
 
 def unstable_data(seed: int = 42):
@@ -60,9 +60,9 @@ def clipping(s: Settings) -> Outcome:
                                epochs=epochs, batch_size=32, validation_split=0.2, callbacks=[watch[label]])
     var = {k: np.var(np.asarray(h["loss"])[10:], axis=0) for k, h in histories.items()}
     better = 100 * (1 - np.median(var["clip_value=1.0"]) / np.median(var["no clipping"]))
-    curves = viz.training_curves(list(histories.values()), labels=list(histories),
-                                 metrics=("loss", "accuracy"),
-                                 title=f"random labels, inputs x10: median of {len(seeds)} seeds")
+    curves = compact_legend(viz.training_curves(
+        list(histories.values()), labels=list(histories), metrics=("loss", "accuracy"),
+        title=f"random labels, inputs x10: median of {len(seeds)} seeds"), loc="center right")
     # a run that does explode: plain SGD at lr 0.1 through four ReLU layers on the x10 inputs
     boom = {}
     for label, clip in (("no clipping", None), ("clip_norm=1.0", 1.0)):
