@@ -149,7 +149,7 @@ def test_figures_are_written_and_show_something(run):
 
     results, folder = run
     names = [f for s in results["sections"].values() for f in s["figures"]]
-    assert len(names) == 15
+    assert len(names) == 16
     for name in names:
         assert (folder / name).read_bytes()[:8] == PNG, name
     img = imread(folder / "shallow-deep-boundaries.png")

@@ -59,7 +59,8 @@ def activation_race(s: Settings) -> Outcome:
     """ReLU, ELU, SELU, Swish and GELU in the lesson's 128-64-32 network with batch norm and
     dropout 0.3, early stopping (patience 10, best weights restored), on its data and
     split, over several seeds: one ``lab.sweep`` over the activation."""
-    from ... import lab
+    from ... import lab, viz
+    from ...data import toy
     from ...viz import sweep as vs
 
     seeds = range(s.pick(5, 3))
@@ -78,9 +79,11 @@ def activation_race(s: Settings) -> Outcome:
     curves = split_curves({r["activation"]: stacked(result, r["setting"]) for r in result.summary()},
                           title=f"median of {len(seeds)} seeds; band: middle half and range")
     spread_fig = vs.accuracy_distribution(result, metric="test_accuracy")
+    X, y = toy.moons_circles(seed=42, rng="legacy")
+    data_fig = viz.dataset(X, y, title="the lesson's moons + circles (1000 points, standardised)")
     return Outcome(
         numbers={"seeds": list(seeds), "epochs": epochs, "test_median": test, "best": best},
-        figures={"curves": curves, "test": spread_fig},
+        figures={"data": data_fig, "curves": curves, "test": spread_fig},
         tables={"accuracy, median [min, max] over seeds (Keras's summary table)": rows},
         claims=[Claim("Swish / GELU are state of the art; ReLU is simple and effective",
                       ", ".join(f"{a} {v:.1%}" for a, v in sorted(test.items(), key=lambda t: -t[1])) +
