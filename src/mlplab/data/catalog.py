@@ -275,11 +275,12 @@ ENTRIES = {e.name: e for e in [
     _toy("circles", toy.circles, ["outer", "inner"], "two concentric circles, noise 0.1",
          (500, 2, 2), {**_NOISE, **_LEGACY}, n_samples=500, noise=0.1, factor=0.5),
     _toy("spirals", toy.spirals, ["0", "1", "2"], "three spiral arms (lesson E)",
-         (1000, 2, 3), _NOISE, success=False),
+         (1000, 2, 3), {**_NOISE, **_LEGACY}, success=False),
     _toy("blobs", toy.blobs, ["0", "1"], "two Gaussian blobs (noise: their std, 1)",
          (200, 2, 2), {"n_samples": "n_samples", "noise": "std"}),
     _toy("moons_circles", toy.moons_circles, ["0", "1", "2", "3"],
-         "moons beside circles, 4 classes (lesson E)", (1000, 2, 4), _N, success=False),
+         "moons beside circles, 4 classes (lesson E)", (1000, 2, 4), {**_N, **_LEGACY},
+         success=False),
     _toy("line", toy.line, None, "y = 2x + 1 + noise (regression, lesson C)",
          (100, 1, None), {**_NOISE, **_LEGACY}, scaler="zscore", n_samples=100),
     *[_gate(g) for g in ("and", "or", "xor")],
@@ -308,7 +309,8 @@ def load(name: str, *, scale: str | None = None, task: str | None = None, **opti
         0 keeps every row for training (the test set is then empty).
     n_samples, noise, data_seed, data_rng : optional
         Parameters of generated datasets (see ``Entry.options``); ``None`` is the
-        dataset's own default. ``data_rng="legacy"`` (disc_ring, moons, circles, line) draws
+        dataset's own default. ``data_rng="legacy"`` (disc_ring, moons, circles, spirals,
+        moons_circles, line) draws
         what the lessons' NumPy / scikit-learn code draws for the seed. Refused, naming
         the dataset, where they do not apply.
     scale : str, optional

@@ -4,12 +4,13 @@ Every generator takes ``seed`` (an int or a ``numpy.random.Generator``) and
 returns ``X`` as float32 ``(n_samples, n_features)`` and ``y`` as int64 class labels
 ``(n_samples,)`` (float32 targets for the regression line).
 
-``disc_ring``, ``moons`` and ``circles`` also take ``rng="legacy"``: the draws the
-lessons' own code makes, with an integer ``seed``. ``disc_ring`` then draws from
-``np.random.RandomState(seed)`` in lesson A's order (angles of class 0, radii of
-class 0, angles of class 1, radii of class 1), which is what ``np.random.seed(seed)``
-followed by ``np.random.uniform`` gives; ``moons`` and ``circles`` are scikit-learn's
-``make_moons`` / ``make_circles`` with ``random_state=seed`` (lesson D).
+``disc_ring``, ``moons``, ``circles``, ``spirals`` and ``moons_circles`` also take
+``rng="legacy"``: the draws the lessons' own code makes, with an integer ``seed``.
+``disc_ring`` then draws from ``np.random.RandomState(seed)`` in lesson A's order
+(angles of class 0, radii of class 0, angles of class 1, radii of class 1), which is
+what ``np.random.seed(seed)`` followed by ``np.random.uniform`` gives; ``moons`` and
+``circles`` are scikit-learn's ``make_moons`` / ``make_circles`` with
+``random_state=seed`` (lesson D); ``spirals`` and ``moons_circles`` are lesson E's.
 """
 
 from __future__ import annotations
@@ -191,11 +192,13 @@ def circles(n_samples: int = 200, noise: float | None = None, factor: float = 0.
 
 @registry.register("spirals", "spiral")
 def spirals(n_samples: int = 1000, n_classes: int = 3, noise: float = 0.2, turns: float = 2.0,
-            seed=None):
+            seed=None, rng: str = "numpy"):
     """Interleaved spiral arms, one per class (lesson E).
 
     Arm ``k`` has ``n_samples // n_classes`` points at radius r = linspace(0, 1) and
     angle ``turns * 2 pi * r + 2 pi k / n_classes``, plus Gaussian ``noise``.
+    ``rng="legacy"`` draws the noise from ``np.random.RandomState(seed)`` in lesson
+    E's order (arm by arm: the x noise of its points, then their y noise).
     """
     n_samples = _validate.positive_int("n_samples", n_samples)
     n_classes = _validate.positive_int("n_classes", n_classes)
@@ -205,30 +208,44 @@ def spirals(n_samples: int = 1000, n_classes: int = 3, noise: float = 0.2, turns
     if per < 1:
         raise ValueError(f"n_samples must be at least n_classes; received n_samples={n_samples}, "
                          f"n_classes={n_classes}")
-    rng = _validate.rng(_validate.seed("seed", seed))
+    legacy = _legacy_seed(rng, seed)
     r = np.tile(np.linspace(0, 1, per), n_classes)
     y = np.repeat(np.arange(n_classes, dtype=np.int64), per)
     theta = turns * 2 * np.pi * r + 2 * np.pi * y / n_classes
     X = np.column_stack([r * np.cos(theta), r * np.sin(theta)])
-    X = X + noise * rng.standard_normal(X.shape)
+    if legacy is not None:
+        draw = np.random.RandomState(legacy)
+        # (class, coordinate, point): per arm all x noise first, then all y noise
+        X = X + noise * draw.standard_normal((n_classes, 2, per)).transpose(0, 2, 1).reshape(-1, 2)
+    else:
+        X = X + noise * _validate.rng(_validate.seed("seed", seed)).standard_normal(X.shape)
     return _finish(X, y)
 
 
 @registry.register("moons_circles", "moons_and_circles")
 def moons_circles(n_samples: int = 1000, moon_noise: float = 0.15, circle_noise: float = 0.1,
-                  factor: float = 0.5, standardize: bool = True, seed=None):
+                  factor: float = 0.5, standardize: bool = True, seed=None, rng: str = "numpy"):
     """Lesson E's 4-class mix: moons (classes 0, 1) beside circles (classes 2, 3).
 
     Half the points are ``moons(noise=moon_noise)``; the other half
     ``circles(noise=circle_noise, factor=factor) * 2 + 2`` (shifted away); the
     features are then standardised to zero mean and unit variance.
+    ``rng="legacy"``: scikit-learn's ``make_moons`` and ``make_circles``, both with
+    ``random_state=seed``, in float64 as lesson E's own code makes them.
     """
     n_samples = _validate.positive_int("n_samples", n_samples)
     if n_samples < 4:
         raise ValueError(f"n_samples must be at least 4 (one per class); received n_samples={n_samples}")
-    rng = _validate.rng(_validate.seed("seed", seed))
-    Xm, ym = moons(n_samples - n_samples // 2, noise=moon_noise, seed=rng)
-    Xc, yc = circles(n_samples // 2, noise=circle_noise, factor=factor, seed=rng)
+    legacy = _legacy_seed(rng, seed)
+    if legacy is not None:
+        from sklearn.datasets import make_circles, make_moons
+
+        Xm, ym = make_moons(n_samples - n_samples // 2, noise=moon_noise, random_state=legacy)
+        Xc, yc = make_circles(n_samples // 2, noise=circle_noise, factor=factor, random_state=legacy)
+    else:
+        draw = _validate.rng(_validate.seed("seed", seed))
+        Xm, ym = moons(n_samples - n_samples // 2, noise=moon_noise, seed=draw)
+        Xc, yc = circles(n_samples // 2, noise=circle_noise, factor=factor, seed=draw)
     X = np.vstack([Xm, Xc.astype(np.float64) * 2 + 2])
     if standardize:
         X = (X - X.mean(axis=0)) / X.std(axis=0)
