@@ -62,6 +62,16 @@ def test_the_lessons_exact_numbers(run):
         assert all(c["holds"] in (True, None) for c in claims(run, key)), key
 
 
+def test_the_lessons_chain_rule_product_is_wrong_by_a_factor(run):
+    n = numbers(run, "backprop")
+    y_hat = numbers(run, "forward")["y_hat"]
+    assert n["printed_over_true"] == pytest.approx(y_hat * (1 - y_hat))   # 0.2498
+    assert n["max_difference"] < 1e-12 and n["gradcheck_ok"]
+    verdicts = [c["holds"] for c in claims(run, "backprop")]
+    assert verdicts == [False, True, True]
+    assert "cancels" in claims(run, "backprop")[0]["evidence"]
+
+
 def test_the_iris_confusion_matrix_counts_the_test_set(run):
     C = np.array(numbers(run, "iris")["confusion"])
     assert C.sum() == 45 and np.trace(C) == 41

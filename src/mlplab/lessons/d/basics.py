@@ -190,14 +190,23 @@ def backprop(s: Settings) -> Outcome:
     W2 = t.layers[1].W
     relu_slope = (t.layers[0].z > 0).astype(float)
     hand = x.T @ (relu_slope * ((t.output - y) @ W2.T))    # X . relu'(z1) . W2 . (y_hat - y)
+    y_hat = float(t.output[0, 0])
+    as_printed = hand * y_hat * (1 - y_hat)                 # step 6 keeps a factor y_hat (1 - y_hat)
     diff = float(np.abs(hand - t.layers[0].dW).max())
-    X, yy = c.moons()
+    ratio = float(np.abs(as_printed).sum() / np.abs(t.layers[0].dW).sum())
+    X = c.moons()[0]
     check = gradcheck(c.network([2, 10, 5, 1], c.numpy_weights("moons")), X[:20])
     return Outcome(
-        numbers={"dW1_engine": t.layers[0].dW, "dW1_hand": hand, "max_difference": diff,
+        numbers={"dW1_engine": t.layers[0].dW, "dW1_hand": hand, "dW1_as_printed": as_printed,
+                 "max_difference": diff, "printed_over_true": ratio,
                  "gradcheck_worst": check.worst, "gradcheck_ok": check.ok},
-        claims=[Claim("dL/dW1 = X . sigma'(z1) . W2 . y_hat(1 - y_hat) . (y_hat - y) / [y_hat(1 - y_hat)]: "
-                      "with a sigmoid output and BCE the last two factors collapse to y_hat - y",
+        claims=[Claim("step 6: dL/dW1 = X . sigma'(z1) . W2 . y_hat(1 - y_hat) . (y_hat - y)",
+                      f"that product is {ratio:.4f} = y_hat (1 - y_hat) times the gradient mlplab "
+                      f"computes (and finite differences confirm)", False,
+                      "steps 1 and 2 multiply to (y_hat - y) / [y_hat (1 - y_hat)] . y_hat (1 - y_hat) "
+                      "= y_hat - y: the factor y_hat (1 - y_hat) cancels and must not appear again. "
+                      "The lesson's code does it right (dZ = y_hat - y)."),
+                Claim("without that factor, X . relu'(z1) . W2 . (y_hat - y) is the gradient",
                       f"hand formula and mlplab's backward pass differ by {diff:.1e}", diff < 1e-12),
                 Claim("backpropagation computes the true gradient",
                       f"mlplab's gradients against central differences on the 2-10-5-1 network: worst "

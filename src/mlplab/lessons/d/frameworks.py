@@ -21,6 +21,25 @@ IRIS_RUN = dict(layers=(10, 8), test_size=0.3, val_split=0, batch_size=105, opti
                 lr=0.01, epochs=2000, init="torch", rng="torch", seeds=(c.SEED,))
 
 
+def _legend_outside(fig):
+    """Move the first panel's legend beside it, off the points it would hide."""
+    fig.axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return c.tidy(fig)
+
+
+def _exported(model, X):
+    """Largest difference between ``model``'s outputs on ``X`` and those of its PyTorch
+    copy (``model.to_torch()``), or None without PyTorch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    module = model.to_torch()
+    with torch.no_grad():
+        theirs = module(torch.from_numpy(X.astype(model.dtype))).numpy()
+    return float(abs(model.forward(X) - theirs).max())
+
+
 def _verify(dataset, s: Settings, **options):
     """``mlplab.verify`` on the lesson's setting, or None without PyTorch."""
     try:
@@ -75,11 +94,17 @@ def pytorch(s: Settings) -> Outcome:
     figures = {"scratch_vs_pytorch": fig}
     numbers = {"scratch_loss": loss_s, "scratch_accuracy": acc_s, "pytorch_start_loss": loss_t,
                "pytorch_start_accuracy": acc_t, "torch": result is not None}
+    claims = []
     if result is not None:
         figures["verify_moons"] = result.figure()
+        exported = _exported(scratch, X)
         numbers.update(verify_max_difference=result.max_difference, verify_agrees=result.agrees,
                        verify_torch_loss=float(result.loss["torch"][-1]),
-                       verify_seconds=result.seconds)
+                       verify_seconds=result.seconds, export_max_difference=exported)
+        claims.append(Claim("(step 23: PyTorch is the way to production) the network trained here "
+                            "moves to PyTorch as it is",
+                            f"net.to_torch() gives the same probabilities on the 300 points to "
+                            f"{exported:.1e}", exported < 1e-6))
     return Outcome(
         numbers=numbers,
         figures=figures,
@@ -93,7 +118,7 @@ def pytorch(s: Settings) -> Outcome:
                       f"both 100%; the losses differ because the two runs start from different "
                       f"weights, not because the engines differ: from PyTorch's start mlplab ends "
                       f"at {loss_t:.4f} too", acc_s == acc_t == 1.0),
-                _verify_claim(result, "moons, 2000 steps")],
+                _verify_claim(result, "moons, 2000 steps"), *claims],
         text="The lesson's two columns differ in where they start: its NumPy network draws He-scaled "
              "normals, its PyTorch network nn.Linear's uniform weights. Start mlplab from PyTorch's "
              "weights and it lands on PyTorch's loss; mlplab.verify then trains both engines side "
@@ -104,7 +129,8 @@ def pytorch(s: Settings) -> Outcome:
              '                  data_seed=42, test_size=0, val_split=0, scale="none", batch_size=300,\n'
              '                  output="sigmoid", loss="bce", optimizer="sgd", lr=0.1, epochs=2000,\n'
              '                  init="torch", rng="torch", seeds=(42,))\n'
-             'print(r.text()); r.figure()',
+             'print(r.text()); r.figure()\n'
+             'module = net.to_torch()   # a torch.nn.Sequential with the trained weights',
         outside="" if result is not None else NO_TORCH,
     )
 
@@ -171,7 +197,7 @@ def iris(s: Settings) -> Outcome:
                  "test_accuracy_max": row["test_accuracy_max"]},
         figures={"iris_confusion": viz.confusion_heatmap(C, classes=names,
                                                          title=f"Iris test set: {c.pct(test)}"),
-                 "iris_seeds": accuracy_distribution(sweep, metric="test_accuracy")},
+                 "iris_seeds": _legend_outside(accuracy_distribution(sweep, metric="test_accuracy"))},
         claims=[Claim("the 4-10-8-3 network reaches 91.11% on the Iris test set", c.pct(test),
                       round(100 * test, 2) == 91.11),
                 Claim("(not in the lesson) how typical is that split and start?",
@@ -249,9 +275,16 @@ def frameworks(s: Settings) -> Outcome:
             {"PyTorch adds (the lesson)": "export to production",
              "mlplab": "net.to_torch(), state_dict, ONNX export (mlplab export)"},
             {"PyTorch adds (the lesson)": "CNN, RNN, Transformers, many GPUs", "mlplab": "none"}]
+    summary = [{"model": m, "task": t, "in mlplab": how} for m, t, how in (
+        ("linear regression", "regression", 'mlp([n, 1]) with loss="mse"'),
+        ("logistic regression", "two classes", 'mlp([n, 1], output="sigmoid") with loss="bce"'),
+        ("softmax regression", "several classes", 'mlp([n, k]) with loss="cross_entropy"'),
+        ("neural network", "non-linear patterns", 'mlp([n, h1, h2, k], activation="relu")'),
+        ("PyTorch network", "the same, in a framework", "net.to_torch(); mlplab.verify(...)"))]
     return Outcome(
         numbers={"parameters": {r["name"]: r["parameters"] for r in rows}},
-        tables={"The lesson's architectures": rows, "What a framework adds": have},
+        tables={"The lesson's architectures": rows, "What a framework adds": have,
+                "The lesson's summary: one engine for every model": summary},
         claims=[Claim("a network with one hidden layer can approximate any continuous function "
                       "given enough units", "a theorem, not measured here (see lesson E's regions)", None)],
         text="Every architecture the lesson lists is one mlp(...) call; the table counts their "
