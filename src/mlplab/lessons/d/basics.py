@@ -13,6 +13,12 @@ from . import _common as c
 FINE = 300  # grid points per side of the boundary pictures: smooth contours
 
 
+def trace_table(t, phases):
+    """The rows of an :func:`mlplab.explain.trace` whose phase starts with one of ``phases``."""
+    return [{"step": step, "quantity": name, "formula": formula, "value": value}
+            for step, name, formula, value in t.rows(4) if step.split()[0] in phases]
+
+
 def _grid(X):
     from ...nn.recorders import Grid
 
@@ -159,6 +165,8 @@ def forward(s: Settings) -> Outcome:
     return Outcome(
         numbers={"z1": z1, "a1": a1, "z2": z2, "y_hat": out, "practice_3": p3},
         figures={"architectures": fig},
+        tables={"The forward pass of x = [1, 2] (explain.trace)":
+                trace_table(t, ("input", "forward", "loss"))},
         claims=[Claim("the 2-3-1 network (seed 42) predicts 0.5138 for x = [1, 2]", f"{out:.4f}",
                       round(out, 4) == 0.5138),
                 Claim("practice 3: ReLU(x W + b) for x = [1, 2], W = [[0.5, -0.5], [0.3, 0.7]], "
@@ -166,8 +174,7 @@ def forward(s: Settings) -> Outcome:
                       bool(np.allclose(p3, [1.2, 0.8])))],
         text=f"z1 = x W1 + b1 = [{', '.join(f'{v:.4f}' for v in z1)}], ReLU keeps the positive parts "
              f"a1 = [{', '.join(f'{v:.4f}' for v in a1)}], z2 = a1 W2 + b2 = {z2:.4f} and the sigmoid "
-             f"gives {out:.4f}. The pictures show the two architectures of step 7.\n\n"
-             + t.text(digits=4),
+             f"gives {out:.4f}. The pictures show the two architectures of step 7.",
         code='import numpy as np, mlplab\nfrom mlplab import explain\n'
              'rs = np.random.RandomState(42)\n'
              'net = mlplab.mlp([2, 3, 1], output="sigmoid", dtype="float64")\n'
@@ -213,7 +220,8 @@ def backprop(s: Settings) -> Outcome:
                       f"relative error {check.worst:.1e}", check.ok)],
         text="Each layer multiplies the error coming back by its own local slope: the sigmoid's "
              "y_hat (1 - y_hat) cancels against the BCE's 1 / [y_hat (1 - y_hat)], which is why the "
-             "output error is simply y_hat - y.\n\n" + t.text(digits=4),
+             "output error is simply y_hat - y (target y = 1 here).",
+        tables={"The backward pass (explain.trace)": trace_table(t, ("backward",))},
         code='from mlplab import explain, gradcheck\n'
              't = explain.trace(net, [1.0, 2.0], 1, loss="bce")\n'
              't.layers[0].dW          # dL/dW1\n'
@@ -288,8 +296,8 @@ def versus(s: Settings) -> Outcome:
                       round(100 * acc["circles", "linear"], 2) == 49.67
                       and round(100 * acc["circles", "mlp"], 2) == 99.67)],
         text="On the circles the best straight line is no better than a coin: the linear model's "
-             "probabilities stay near 0.5 everywhere. One hidden layer of bends is enough to close a "
-             "ring around the inner class.",
+             "probabilities stay near 0.5 everywhere. The 2-20-10-1 tanh network bends its boundary "
+             "into a closed curve around the inner class.",
         code='from mlplab import viz\nfrom matplotlib.figure import Figure\n'
              'axes = Figure(figsize=(10, 8.6)).subplots(2, 2)\n'
              'viz.decision_boundary(linear, X, y, ax=axes[0, 0])\n'
