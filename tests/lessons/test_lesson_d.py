@@ -109,6 +109,8 @@ def test_the_exercises_report_rates_with_intervals(run):
     assert act["sigmoid"]["train_loss_median"] > 5 * act["relu"]["train_loss_median"]
     lr = {r["lr"]: r for r in numbers(run, "ex_lr")["summary"]}
     assert lr[0.1]["successes"] == 8 and lr[0.001]["successes"] == 0
+    dead = numbers(run, "ex_lr")["all_dead_layer2"]
+    assert dead["10.0"] == 8 and dead["0.1"] == 0        # lr 10 kills every ReLU of layer 2
     l2 = {r["l2"]: r for r in numbers(run, "ex_l2")["summary"]}
     assert l2[0.1]["test_accuracy_median"] < 0.6 < 0.95 < l2[0.0]["test_accuracy_median"]
 

@@ -174,7 +174,9 @@ def forward(s: Settings) -> Outcome:
                       bool(np.allclose(p3, [1.2, 0.8])))],
         text=f"z1 = x W1 + b1 = [{', '.join(f'{v:.4f}' for v in z1)}], ReLU keeps the positive parts "
              f"a1 = [{', '.join(f'{v:.4f}' for v in a1)}], z2 = a1 W2 + b2 = {z2:.4f} and the sigmoid "
-             f"gives {out:.4f}. The pictures show the two architectures of step 7.",
+             f"gives {out:.4f}. The pictures show the two architectures of step 7. (Step 3's "
+             f"analogy is words only: inputs are the dendrites, weights the synapses, the sum and "
+             f"activation the cell body, the output the axon.)",
         code='import numpy as np, mlplab\nfrom mlplab import explain\n'
              'rs = np.random.RandomState(42)\n'
              'net = mlplab.mlp([2, 3, 1], output="sigmoid", dtype="float64")\n'

@@ -114,8 +114,11 @@ def ex_lr(s: Settings) -> Outcome:
     rates = [0.001, 0.01, 0.1, 1.0, 10.0]
     result = _sweep(s, {"lr": rates})
     by = _by(result, "lr")
+    # alive ReLU units of the second hidden layer (of 5) at the end, per run
+    alive = {lr: [r["alive"][-1] for r in result.runs if r["lr"] == lr] for lr in rates}
+    dead_all = {lr: sum(a == 0 for a in v) for lr, v in alive.items()}
     return Outcome(
-        numbers={"summary": result.summary()},
+        numbers={"summary": result.summary(), "alive_layer2": alive, "all_dead_layer2": dead_all},
         figures={"lr_curves": vs.sweep_curves(result), "lr_rates": vs.success_rates(result)},
         tables={"Learning rate (2-10-5-1, 2000 full-batch steps)": _rows(result, "lr")},
         claims=[Claim("too small a learning rate converges too slowly",
@@ -125,7 +128,9 @@ def ex_lr(s: Settings) -> Outcome:
                 Claim("too large a learning rate makes training unstable",
                       f"lr 1: {_rate(by[1.0])} above 95%; lr 10: {_rate(by[10.0])}, "
                       f"{by[10.0]['diverged']} diverged, median training accuracy "
-                      f"{c.pct(by[10.0]['train_accuracy_median'])}",
+                      f"{c.pct(by[10.0]['train_accuracy_median'])}; runs whose second hidden layer "
+                      f"ends with all 5 ReLU units dead: {dead_all[10.0]}/{len(alive[10.0])} at lr 10, "
+                      f"{dead_all[0.1]}/{len(alive[0.1])} at lr 0.1",
                       bool(by[10.0]["rate"] < by[1.0]["rate"]) or None)],
         text="On these 300 points full-batch SGD tolerates lr 1; the lesson's grid stops there. "
              "At lr 10 the first steps throw the ReLU units out of the data's range and they die: the "
