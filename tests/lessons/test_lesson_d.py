@@ -105,8 +105,10 @@ def test_the_exercises_report_rates_with_intervals(run):
     for r in arch.values():
         assert r["rate_low"] <= r["rate"] <= r["rate_high"] and r["n"] == 8
     assert arch[(10, 5)]["successes"] == 8 and arch[(5,)]["rate"] < 1
-    act = {r["activation"]: r for r in numbers(run, "ex_activation")["summary"]}
-    assert act["sigmoid"]["train_loss_median"] > 5 * act["relu"]["train_loss_median"]
+    act = {(r["activation"], r["init"]): r for r in numbers(run, "ex_activation")["summary"]}
+    assert len(act) == 6
+    assert act["sigmoid", "lecun_normal"]["train_loss_median"] > 5 * act["relu", "he_normal"]["train_loss_median"]
+    assert act["sigmoid", "lecun_normal"]["successes"] == 0 and act["tanh", "lecun_normal"]["successes"] == 8
     lr = {r["lr"]: r for r in numbers(run, "ex_lr")["summary"]}
     assert lr[0.1]["successes"] == 8 and lr[0.001]["successes"] == 0
     dead = numbers(run, "ex_lr")["all_dead_layer2"]

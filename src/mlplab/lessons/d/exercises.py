@@ -85,25 +85,35 @@ def ex_architecture(s: Settings) -> Outcome:
 
 @LESSON.add("ex_activation", "Exercise 6: ReLU, tanh or sigmoid")
 def ex_activation(s: Settings) -> Outcome:
+    """ReLU, tanh and sigmoid hidden layers, each from both starts the lesson's code uses
+    (He-normal for ReLU, LeCun-normal, sqrt(1 / fan_in), for the others)."""
     from ...viz import sweep as vs
 
-    result = _sweep(s, {"activation": ["relu", "tanh", "sigmoid"]})
-    by = _by(result, "activation")
+    result = _sweep(s, {"activation": ["relu", "tanh", "sigmoid"], "init": ["he_normal", "lecun_normal"]})
+    rows = {(r["activation"], r["init"]): r for r in result.summary()}
+    # the lesson's own pairing: He for ReLU, sqrt(1 / fan_in) for tanh and sigmoid
+    by = {"relu": rows["relu", "he_normal"], "tanh": rows["tanh", "lecun_normal"],
+          "sigmoid": rows["sigmoid", "lecun_normal"]}
+    table = [{"activation": row.pop("activation"), "init": r["init"], **row}
+             for r, row in zip(result.summary(), _rows(result, "activation"))]
     return Outcome(
         numbers={"summary": result.summary()},
         figures={"activation_curves": vs.sweep_curves(result)},
-        tables={"Hidden activation (2-10-5-1, He-normal start)": _rows(result, "activation")},
+        tables={"Hidden activation and start (2-10-5-1)": table},
         claims=[Claim("ReLU and tanh converge fast; sigmoid hidden layers learn slowly",
-                      f"median final loss: relu {by['relu']['train_loss_median']:.4f}, tanh "
-                      f"{by['tanh']['train_loss_median']:.4f}, "
+                      f"with the lesson's starts, median final loss: "
+                      f"relu {by['relu']['train_loss_median']:.4f}, "
+                      f"tanh {by['tanh']['train_loss_median']:.4f}, "
                       f"sigmoid {by['sigmoid']['train_loss_median']:.4f}; "
                       f"runs above 95%: relu {_rate(by['relu'])}, tanh {_rate(by['tanh'])}, "
                       f"sigmoid {_rate(by['sigmoid'])}",
                       bool(by["sigmoid"]["train_loss_median"] > 5 * max(by["relu"]["train_loss_median"],
                                                                        by["tanh"]["train_loss_median"])))],
         text="With sigmoid hidden units every backward step is scaled by slopes of at most 1/4: in "
-             "2000 plain SGD steps the network is still close to the linear model's answer.",
-        code='lab.sweep("moons", vary={"activation": ["relu", "tanh", "sigmoid"]}, seeds=range(20), ...)',
+             "2000 plain SGD steps the network is still close to the linear model's answer, whichever "
+             "start it has.",
+        code='lab.sweep("moons", vary={"activation": ["relu", "tanh", "sigmoid"],\n'
+             '                         "init": ["he_normal", "lecun_normal"]}, seeds=range(20), ...)',
     )
 
 
@@ -186,20 +196,28 @@ def ex_weights(s: Settings) -> Outcome:
     size = {k: [float(np.abs(d.params["W"]).max()) for d in m.dense_layers]
             for k, m in (("before", before), ("after", after))}
     scale = max(max(v) for v in size.values())
-    fig = new_figure(11, 4.2)
-    axes = fig.subplots(1, 2)
+    fig = new_figure(11, 7.6)
+    top, bottom = fig.subfigures(2, 1, height_ratios=[4.2, 3.4])
+    axes = top.subplots(1, 2)
     viz.network_graph(before, ax=axes[0], scale=scale,
                       title=f"before training (full width |w| = {scale:.2f})")
     viz.network_graph(after, ax=axes[1], scale=scale, title="after 2000 steps (same scale)")
-    c.tidy(fig)
+    for k, ax in enumerate(bottom.subplots(1, 3), start=1):
+        w0 = before.dense_layers[k - 1].params["W"].ravel()
+        w1 = after.dense_layers[k - 1].params["W"].ravel()
+        bins = np.linspace(min(w0.min(), w1.min()), max(w0.max(), w1.max()), 16)
+        ax.hist(w0, bins=bins, alpha=0.55, label="before")
+        ax.hist(w1, bins=bins, alpha=0.55, label="after")
+        ax.set(title=f"layer {k}: {w0.size} weights", xlabel="w", ylabel="count" if k == 1 else None)
+        ax.legend(fontsize=8)
     return Outcome(
         numbers={"largest_weight": size},
         figures={"weights_before_after": fig},
         claims=[Claim("training changes the weights (what patterns do you notice?)",
                       "largest |w| per layer before: " + ", ".join(f"{v:.2f}" for v in size["before"])
                       + "; after: " + ", ".join(f"{v:.2f}" for v in size["after"]), None)],
-        text="Both pictures share one scale, so line widths compare: the weights grow as the network "
-             "sharpens its boundary, most in the last layers.",
+        text="Both pictures share one scale, so line widths compare: the weights spread out as the "
+             "network sharpens its boundary, most in the last layer (the histograms below, per layer).",
         code='viz.network_graph(before, scale=s); viz.network_graph(after, scale=s)',
     )
 
