@@ -7,7 +7,7 @@ Each section below is one item of the lesson, run with mlplab: see
 
 from __future__ import annotations
 
-from .section import Claim, Lesson, Outcome, Settings  # noqa: F401
+from ..section import Claim, Lesson, Outcome, Settings  # noqa: F401
 
 LESSON = Lesson(
     key="d",
@@ -18,3 +18,6 @@ LESSON = Lesson(
            "architecture, activation, learning rate and L2 regularisation."),
     presets=("d-moons-linear", "d-moons-mlp"),
 )
+
+# the sections, in the lesson's order (each module registers its sections on LESSON)
+from . import basics, frameworks, exercises  # noqa: E402, F401, I001  (order = the lesson's)
