@@ -33,6 +33,14 @@ def test_batch_norm_adam_and_l2_agree():
     assert result.agrees and result.max_difference < 1e-12
 
 
+def test_full_batch_as_none_agrees():
+    torch_or_skip()
+    result = mlplab.verify("moons", layers=(6,), optimizer="adam", lr=0.05, epochs=10, batch_size=None,
+                           dtype="float64")
+    assert result.agrees and result.max_difference < 1e-12
+    assert len(result.loss["torch"]) == 10
+
+
 def test_one_perturbed_weight_disagrees_loudly():
     torch_or_skip()
     result = mlplab.verify("moons", perturb=0.05, **MOONS)

@@ -280,7 +280,7 @@ def verify(dataset: str | TrainConfig = "moons", *, dtype: str | None = None, to
                           if grid is not None else None)
     t_losses, t_acc, t_seconds = [], [], [0.0, 0.0]  # PyTorch's training, the grid checks
     checked = set(_checked(config.epochs))
-    batch = min(config.batch_size, n_fit)
+    batch = n_fit if config.batch_size is None else min(config.batch_size, n_fit)  # None: full batch
     threshold = loss.threshold
 
     class Replay(nn.Callback):
