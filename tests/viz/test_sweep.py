@@ -136,6 +136,14 @@ def test_distribution_draws_every_seed_the_medians_and_the_threshold():
         pytest.approx([np.median([r["train_accuracy"] for r in rs]) for rs in runs.values()])
     threshold = [line for line in ax.lines if line.get_gid() == "threshold"]
     assert len(threshold) == 1 and list(threshold[0].get_ydata()) == [0.95, 0.95]
+    # the legend sits below the panels: its box covers no run's point
+    fig.canvas.draw()
+    (legend,) = fig.legends
+    box = legend.get_window_extent()
+    for strip in strips:
+        for x, y in ax.transData.transform(strip.get_offsets()):
+            assert not (box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1)
+    assert box.y1 < ax.get_window_extent().y0
 
 
 def test_distribution_as_violins_and_wrapped_rows():

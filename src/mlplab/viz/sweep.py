@@ -461,7 +461,11 @@ def accuracy_distribution(result, metric=None, kind="strip", ax=None, fig=None, 
     for a, part, first in chunks:
         _strips(a, v, part, first, metric, kind, rng, bottom)
     if v.rule.metric == metric:
-        chunks[0][0].legend(fontsize=8, loc="lower right")
+        handles, labels = chunks[0][0].get_legend_handles_labels()
+        if ax is None:  # below the panels, off the runs
+            fig.legend(handles, labels, fontsize=8, loc="outside lower center", frameon=False)
+        else:
+            ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     chunks[-1][0].set_xlabel(", ".join(v.keys))
     fig.suptitle(title or f"{metric_words(metric)} of every seed, per setting "
                  f"(black bar: median)", fontsize=10)
