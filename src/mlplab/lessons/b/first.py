@@ -266,7 +266,7 @@ def xor_network(s: Settings) -> Outcome:
               "the two-sided region XOR needs. The start is the lesson's own (seed 42, 0.5 x normal), "
               "so the losses match its printout digit for digit. In the playground, the presets "
               "b-xor-no-hidden and b-xor-2-hidden train on the same four points "
-              "(`mlplab playground`, then pick the preset)."),
+              "(`mlplab lesson b --playground` opens them)."),
         code=('net = mlp([2, 4, 1], activation="sigmoid", output="sigmoid", dtype="float64")\n'
               'set_weights(net, {"W1": 0.5 * rs.randn(2, 4), "W2": 0.5 * rs.randn(4, 1)})  # rs: seed 42\n'
               'h = fit(net, X, y, loss="mse", optimizer="sgd", lr=1.0, epochs=10_000,\n'
