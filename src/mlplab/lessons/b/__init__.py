@@ -7,7 +7,7 @@ Each section below is one item of the lesson, run with mlplab: see
 
 from __future__ import annotations
 
-from .section import Claim, Lesson, Outcome, Settings  # noqa: F401
+from ..section import Claim, Lesson, Outcome, Settings  # noqa: F401
 
 LESSON = Lesson(
     key="b",
@@ -19,3 +19,6 @@ LESSON = Lesson(
            "activations compared."),
     presets=("b-xor-no-hidden", "b-xor-2-hidden"),
 )
+
+# the sections, in the lesson's order (each module registers its sections on LESSON)
+from . import first, backprop, digits  # noqa: E402,F401,I001
