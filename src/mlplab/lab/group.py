@@ -31,15 +31,22 @@ replica has run out of patience (as a replicated ``run_training`` does): a repli
 train past the epoch where its single run stopped. A replica whose loss turns NaN is
 frozen (``diverged``) while the others train on.
 
-A large group whose widths differ a lot is cut into parts of similar widths trained
-one after the other (:func:`plan`): padding a 2-wide layer to 8 costs four times its
-arithmetic, and a part of a few hundred replicas already keeps the arrays busy.
+A large group whose widths differ a lot is cut into parts of similar widths
+(:func:`plan`): padding a 2-wide layer to 8 costs four times its arithmetic, and a part
+of a few hundred replicas already keeps the arrays busy. The parts train at the same
+time on ``workers`` threads (one per CPU by default): NumPy lets go of Python's lock
+inside its array operations and matrix products, so two parts keep two cores busy.
+Each part is its own model, optimizer and data, computed exactly as it would be alone,
+so the runs have the same bits whatever the number of threads.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -61,9 +68,18 @@ def group_key(config: TrainConfig) -> tuple:
               if k not in VARYING and k != "seeds"))
 
 
-def train_group(configs: list[TrainConfig]) -> list[dict]:
+#: threads that train the parts of a group at once when ``train_group`` is not told
+#: (None: one per CPU this process may use; the ``processes`` executor's workers set 1)
+WORKERS: int | None = None
+
+
+def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[dict]:
     """Train every setting of ``configs`` with each of its seeds; one run per (setting, seed),
-    settings in order, seeds in order within a setting."""
+    settings in order, seeds in order within a setting.
+
+    ``workers`` threads train the parts of the group (:func:`plan`) at once, the costliest
+    first (default :data:`WORKERS`); the runs are the same, bit for bit, for any count.
+    """
     configs = list(configs)
     if not configs:
         return []
@@ -71,12 +87,64 @@ def train_group(configs: list[TrainConfig]) -> list[dict]:
     if len(keys) > 1:
         raise ValueError(f"train_group takes settings of one group (equal group_key); "
                          f"received {len(keys)} groups")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ValueError(f"workers must be a positive integer (threads) or None; "
+                         f"received workers={workers!r}")
     replicas = [(i, s) for i, c in enumerate(configs) for s in c.seeds]
+    layers = [configs[i].layers for i, _ in replicas]
+    parts = plan(layers)
     runs = [None] * len(replicas)
-    for part in plan([configs[i].layers for i, _ in replicas]):
-        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part])):
+
+    def train(part, stop=None):
+        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part], stop)):
             runs[r] = run
+
+    workers = min(len(parts), _workers(WORKERS if workers is None else workers))
+    if workers == 1:
+        for part in parts:
+            train(part)
+        return runs
+    stop = threading.Event()  # set when a part fails or on Ctrl-C: the others end at an epoch
+    parts = sorted(parts, key=lambda part: -part_cost([layers[r] for r in part]))
+    with ThreadPoolExecutor(workers, thread_name_prefix="mlplab-part") as pool:
+        futures = [pool.submit(train, part, stop) for part in parts]
+        try:
+            wait(futures, return_when=FIRST_EXCEPTION)
+        finally:  # an error, or KeyboardInterrupt while waiting
+            if not all(f.done() and f.exception() is None for f in futures):
+                stop.set()
+                for future in futures:
+                    future.cancel()
+    for future in futures:  # the first real error, not the parts it stopped
+        if not future.cancelled() and future.exception() is not None \
+                and not isinstance(future.exception(), _Stopped):
+            raise future.exception()
     return runs
+
+
+def _workers(n):
+    if n is not None:
+        return n
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _Stopped(Exception):
+    """A part stopped early because another part failed or training was interrupted."""
+
+
+class _StopWhenSet(nn.Callback):
+    """Raise :class:`_Stopped` at the end of an epoch once ``event`` is set."""
+
+    def __init__(self, event):
+        self.event = event
+
+    def on_epoch_end(self, run, epoch, logs):
+        if self.event.is_set():
+            raise _Stopped("stopped: another part of the group failed or was interrupted")
 
 
 #: a part smaller than this is not cut further (Python's per-step cost would dominate)
@@ -101,10 +169,7 @@ def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
     depth = len(layers[0])
 
     def cost(idx):
-        widest = [max(layers[r][j] for r in idx) for j in range(depth)]
-        # inputs and outputs are a few units: count them as 2
-        work = sum(a * b for a, b in zip([2, *widest], [*widest, 2])) + sum(widest)
-        return len(idx) * work + PART_PRICE
+        return part_cost([layers[r] for r in idx])
 
     def split(idx):
         best, halves = cost(idx), None
@@ -122,7 +187,16 @@ def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
     return split(list(range(n)))
 
 
-def _train_part(configs, replicas):
+def part_cost(layers: list[tuple[int, ...]]) -> int:
+    """What :func:`plan` counts for one part of these hidden widths: replicas x
+    multiply-adds of the padded network per sample, plus :data:`PART_PRICE`."""
+    widest = [max(w[j] for w in layers) for j in range(len(layers[0]))]
+    # inputs and outputs are a few units: count them as 2
+    work = sum(a * b for a, b in zip([2, *widest], [*widest, 2])) + sum(widest)
+    return len(layers) * work + PART_PRICE
+
+
+def _train_part(configs, replicas, stop=None):
     """Train the replicas ``[(setting, seed), ...]`` as one padded model; their runs."""
     base = configs[replicas[0][0]]
     seeds = [s for _, s in replicas]
@@ -159,7 +233,7 @@ def _train_part(configs, replicas):
                      epochs=base.epochs, batch_size=base.batch_size, validation_split=val_split,
                      l1=_per_replica([c.l1 for c in cfg]), l2=_per_replica([c.l2 for c in cfg]),
                      callbacks=[*_schedule_callback(base), *([stopper] if stopper else []),
-                                nn.NeuronStats()])
+                                nn.NeuronStats(), *([_StopWhenSet(stop)] if stop else [])])
     n_fit = ds.n_train - n_val
     figures = {"train": measure(model, loss, X_train[..., :n_fit, :], y_train[..., :n_fit],
                                 ds.task)}
