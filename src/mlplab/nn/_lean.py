@@ -42,7 +42,15 @@ class LeanStep:
     def __init__(self, model, X):
         self.model = model
         self.X = X
-        self.flat = model._flat  # the buffers the gradients go to (fit rebuilds if they change)
+        self.bind()
+
+    def bind(self) -> bool:
+        """Take the model's current parameter and gradient arrays (and make the kept ones);
+        False when they are no longer in flat buffers (then the layers must train)."""
+        model, X = self.model, self.X
+        self.flat = model._flat  # the buffers the gradients go to
+        if self.flat is None:
+            return False
         dtype = model.dtype
         reps = tuple(model.replicas or ())
         n = X.shape[-2]
@@ -64,6 +72,7 @@ class LeanStep:
                 self.ops.append((ACTIVATION, layer, layer.activation))
             if out is not None:
                 x_shape = out.shape
+        return True
 
     @classmethod
     def of(cls, model, X):

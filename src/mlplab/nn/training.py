@@ -170,8 +170,6 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
             run.epoch = epoch
             for cb in callbacks:
                 cb.on_epoch_begin(run, epoch)
-            if lean is not None and model.flat_parameters() and model._flat is not lean.flat:
-                lean = LeanStep.of(model, X)  # a callback replaced a parameter array
             logs = _train_epoch(run, X, T, labels, _order(streams, n, model.replicas)
                                 if shuffle and batch_size < n else np.arange(n),
                                 penalty, batch_listeners, freezer, lean)
@@ -262,6 +260,8 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=Non
     model, loss, optimizer = run.model, run.loss, run.optimizer
     n, batch_size = run.n_samples, run.batch_size
     flat = model.flat_parameters()
+    if lean is not None and model._flat is not lean.flat and not lean.bind():
+        lean = None  # a parameter array was replaced (by a callback) by one of another kind
     per_replica = order.ndim > 1
     if per_replica:
         gather = _gather
