@@ -154,11 +154,11 @@ def test_a_part_that_fails_on_a_thread_raises_its_error(monkeypatch):
     original = group._train_part
     calls = []
 
-    def failing(configs, replicas, stop=None):
+    def failing(configs, replicas, data, stop=None):
         calls.append(stop)
         if any(configs[i].layers == (8, 8) for i, _ in replicas):
             raise ValueError("part (8, 8) failed")
-        return original(configs, replicas, stop)
+        return original(configs, replicas, data, stop)
 
     monkeypatch.setattr(group, "_train_part", failing)
     with pytest.raises(ValueError, match=r"part \(8, 8\) failed"):

@@ -93,11 +93,12 @@ def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[
                          f"received workers={workers!r}")
     replicas = [(i, s) for i, c in enumerate(configs) for s in c.seeds]
     layers = [configs[i].layers for i, _ in replicas]
+    data = _GroupData(configs, replicas)
     parts = plan(layers)
     runs = [None] * len(replicas)
 
     def train(part, stop=None):
-        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part], stop)):
+        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part], data, stop)):
             runs[r] = run
 
     workers = min(len(parts), _workers(WORKERS if workers is None else workers))
@@ -156,7 +157,7 @@ PART_PRICE = 3_000
 
 
 def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
-    """Replica indices cut into parts trained one after the other.
+    """Replica indices cut into parts, each trained as one padded model.
 
     Each part is padded to its own widest widths. A part is cut in two, by a threshold
     on one layer's width (``n_j <= t`` and ``n_j > t``), while that lowers the cost
@@ -196,24 +197,43 @@ def part_cost(layers: list[tuple[int, ...]]) -> int:
     return len(layers) * work + PART_PRICE
 
 
-def _train_part(configs, replicas, stop=None):
+class _GroupData:
+    """The group's data, loaded once for all its distinct seeds and shared by its parts
+    (``catalog.load_seeds``: each seed's own draw, split and scaler)."""
+
+    def __init__(self, configs, replicas):
+        base = configs[0]
+        self.unique = list(dict.fromkeys(s for _, s in replicas))
+        ds = self.ds = load_data(dataclasses.replace(base, seeds=tuple(self.unique)))
+        val_split = base.val_split
+        if val_split is None:
+            val_split = 0.1 if ds.n_train >= 100 else 0.0
+        self.val_split = val_split
+        self.n_val = int(round(ds.n_train * val_split))
+        for i in dict.fromkeys(i for i, _ in replicas):
+            if configs[i].success is not None:
+                _check_success(configs[i].success_rule, ds, self.n_val)
+        self.X_train, self.X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
+
+    def arrays(self, seeds):
+        """``X_train, X_test, y_train, y_test`` for these replicas' seeds: shared, or
+        ``(R, n, f)`` one per replica."""
+        ds = self.ds
+        arrays = (self.X_train, self.X_test, ds.y_train, ds.y_test)
+        if ds.seeded and len(self.unique) > 1:  # (U, n, f) per distinct seed -> per replica
+            if len(set(seeds)) == 1:  # one seed: shared, as a run of that seed loads it
+                return tuple(a[self.unique.index(seeds[0])] for a in arrays)
+            pick = np.array([self.unique.index(s) for s in seeds])
+            return tuple(a[pick] for a in arrays)
+        return arrays
+
+
+def _train_part(configs, replicas, data, stop=None):
     """Train the replicas ``[(setting, seed), ...]`` as one padded model; their runs."""
     base = configs[replicas[0][0]]
     seeds = [s for _, s in replicas]
-    unique = list(dict.fromkeys(seeds))
-    ds = load_data(dataclasses.replace(base, seeds=tuple(unique)))
-    val_split = base.val_split
-    if val_split is None:
-        val_split = 0.1 if ds.n_train >= 100 else 0.0
-    n_val = int(round(ds.n_train * val_split))
-    for i in dict.fromkeys(i for i, _ in replicas):
-        if configs[i].success is not None:
-            _check_success(configs[i].success_rule, ds, n_val)
-    X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
-    y_train, y_test = ds.y_train, ds.y_test
-    if ds.seeded and len(unique) > 1:  # (U, n, f) per distinct seed -> (R, n, f) per replica
-        pick = np.array([unique.index(s) for s in seeds])
-        X_train, X_test, y_train, y_test = (a[pick] for a in (X_train, X_test, y_train, y_test))
+    ds, val_split, n_val = data.ds, data.val_split, data.n_val
+    X_train, X_test, y_train, y_test = data.arrays(seeds)
     n_outputs, loss_name = output_and_loss(base, ds.task, ds.n_outputs)
     cfg = [configs[i] for i, _ in replicas]
     activation = base.activation.split(",") if "," in base.activation else base.activation
