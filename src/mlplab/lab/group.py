@@ -52,6 +52,7 @@ import numpy as np
 
 from .. import nn
 from ..nn import masking
+from ..nn.blas_threads import training_threads
 from . import spec
 from .train import TrainConfig, _check_success, _schedule_callback, load_data, measure, output_and_loss
 
@@ -73,6 +74,7 @@ def group_key(config: TrainConfig) -> tuple:
 WORKERS: int | None = None
 
 
+@training_threads  # one BLAS thread for the whole group, not set and reset per part
 def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[dict]:
     """Train every setting of ``configs`` with each of its seeds; one run per (setting, seed),
     settings in order, seeds in order within a setting.
