@@ -99,5 +99,5 @@ def add_rows(y: np.ndarray, b: np.ndarray) -> np.ndarray:
         y += b
         return y
     view = y.reshape(*y.shape[:-2], n // k, k * f)
-    view += np.tile(b, k)
+    view += b.repeat(k, axis=-2).reshape(*b.shape[:-2], 1, k * f)  # b k times in a row
     return y

@@ -305,7 +305,8 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=Non
             _predict_into(out, loss.threshold, predicted[..., start:start + size])
         for cb in batch_listeners:
             cb.on_batch_end(run, b, {"loss": batch_loss, "size": size})
-    logs = {"loss": np.sum(losses, axis=0) / n}
+    # one batch: its loss as it is (a sum of one number is that number)
+    logs = {"loss": (losses[0] if len(losses) == 1 else np.sum(losses, axis=0)) / n}
     if labels is not None:
         hits = predicted == labels
         logs["accuracy"] = (np.count_nonzero(hits) if hits.ndim == 1 else hits.sum(axis=-1)) / n
