@@ -140,13 +140,16 @@ def _same_bits(a, b):
                 assert value == rb[key], key
 
 
-def test_parts_on_threads_give_the_sequential_bits():
+def test_parts_on_threads_and_in_pieces_give_the_sequential_bits(monkeypatch):
     configs = _mixed_grid()
     layers = [c.layers for c in configs for _ in c.seeds]
     assert len(group.plan(layers)) >= 2
+    monkeypatch.setattr(group, "PIECE", 10**6)  # whole parts, one after the other
     one = group.train_group(configs, workers=1)
     _same_bits(one, group.train_group(configs, workers=2))
-    _same_bits(one, group.train_group(configs, workers=5))
+    monkeypatch.setattr(group, "PIECE", 15)  # pieces of 12-13 replicas, padded as their part
+    _same_bits(one, group.train_group(configs, workers=1))
+    _same_bits(one, group.train_group(configs, workers=3))
     assert len({r["train_accuracy"] for r in one}) > 10  # real, differing runs
 
 
@@ -154,11 +157,11 @@ def test_a_part_that_fails_on_a_thread_raises_its_error(monkeypatch):
     original = group._train_part
     calls = []
 
-    def failing(configs, replicas, data, stop=None):
+    def failing(configs, replicas, data, stop=None, widths=None):
         calls.append(stop)
         if any(configs[i].layers == (8, 8) for i, _ in replicas):
             raise ValueError("part (8, 8) failed")
-        return original(configs, replicas, data, stop)
+        return original(configs, replicas, data, stop, widths)
 
     monkeypatch.setattr(group, "_train_part", failing)
     with pytest.raises(ValueError, match=r"part \(8, 8\) failed"):

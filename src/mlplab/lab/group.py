@@ -33,11 +33,13 @@ frozen (``diverged``) while the others train on.
 
 A large group whose widths differ a lot is cut into parts of similar widths
 (:func:`plan`): padding a 2-wide layer to 8 costs four times its arithmetic, and a part
-of a few hundred replicas already keeps the arrays busy. The parts train at the same
-time on ``workers`` threads (one per CPU by default): NumPy lets go of Python's lock
-inside its array operations and matrix products, so two parts keep two cores busy.
-Each part is its own model, optimizer and data, computed exactly as it would be alone,
-so the runs have the same bits whatever the number of threads.
+of a few hundred replicas already keeps the arrays busy. A part trains in pieces of at
+most :data:`PIECE` replicas, each padded to the part's widths (the same arithmetic per
+replica as in one model, so the same bits), and the pieces train at the same time on
+``workers`` threads (one per CPU by default): NumPy lets go of Python's lock inside its
+array operations and matrix products, so two pieces keep two cores busy. Each piece is
+its own model, optimizer and data, so the runs have the same bits whatever the number
+of threads.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ def group_key(config: TrainConfig) -> tuple:
               if k not in VARYING and k != "seeds"))
 
 
+#: a part is trained in pieces of at most this many replicas, each padded as the whole
+#: part (the same arithmetic, so the same bits): smaller arrays stay in the processor's
+#: caches, and pieces spread evenly over the threads (lesson A's grid, 2 threads: 2.3 s
+#: in its 5 parts, 2.0 s in 10 pieces of 80-120; pieces of 60 cost more than they gain)
+PIECE = 120
+
 #: threads that train the parts of a group at once when ``train_group`` is not told
 #: (None: one per CPU this process may use; the ``processes`` executor's workers set 1)
 WORKERS: int | None = None
@@ -79,8 +87,9 @@ def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[
     """Train every setting of ``configs`` with each of its seeds; one run per (setting, seed),
     settings in order, seeds in order within a setting.
 
-    ``workers`` threads train the parts of the group (:func:`plan`) at once, the costliest
-    first (default :data:`WORKERS`); the runs are the same, bit for bit, for any count.
+    ``workers`` threads train the parts of the group (:func:`plan`, each in pieces of at
+    most :data:`PIECE` replicas padded as the whole part) at once, the costliest first
+    (default :data:`WORKERS`); the runs are the same, bit for bit, for any count.
     """
     configs = list(configs)
     if not configs:
@@ -99,19 +108,24 @@ def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[
     parts = plan(layers)
     runs = [None] * len(replicas)
 
-    def train(part, stop=None):
-        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part], data, stop)):
+    def train(part, stop=None, widths=None):
+        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part], data, stop,
+                                            widths)):
             runs[r] = run
 
-    workers = min(len(parts), _workers(WORKERS if workers is None else workers))
+    pieces = []  # (part cut in pieces of at most PIECE replicas, padded as the whole part)
+    for part in sorted(parts, key=lambda part: -part_cost([layers[r] for r in part])):
+        widths = [max(layers[r][j] for r in part) for j in range(len(layers[part[0]]))]
+        count = -(-len(part) // PIECE)
+        pieces += [(part[k::count], widths) for k in range(count)]
+    workers = min(len(pieces), _workers(WORKERS if workers is None else workers))
     if workers == 1:
-        for part in parts:
-            train(part)
+        for piece, widths in pieces:
+            train(piece, None, widths)
         return runs
     stop = threading.Event()  # set when a part fails or on Ctrl-C: the others end at an epoch
-    parts = sorted(parts, key=lambda part: -part_cost([layers[r] for r in part]))
     with ThreadPoolExecutor(workers, thread_name_prefix="mlplab-part") as pool:
-        futures = [pool.submit(train, part, stop) for part in parts]
+        futures = [pool.submit(train, piece, stop, widths) for piece, widths in pieces]
         try:
             wait(futures, return_when=FIRST_EXCEPTION)
         finally:  # an error, or KeyboardInterrupt while waiting
@@ -230,7 +244,7 @@ class _GroupData:
         return arrays
 
 
-def _train_part(configs, replicas, data, stop=None):
+def _train_part(configs, replicas, data, stop=None, widths=None):
     """Train the replicas ``[(setting, seed), ...]`` as one padded model; their runs."""
     base = configs[replicas[0][0]]
     seeds = [s for _, s in replicas]
@@ -243,7 +257,8 @@ def _train_part(configs, replicas, data, stop=None):
         [(ds.n_features, *c.layers, n_outputs) for c in cfg], seeds, activation=activation,
         output=None if base.output in (None, "linear") else base.output,
         init=spec.build(nn.initializers.registry, base.init, "init"), dtype=base.dtype,
-        dropout=_per_replica([c.dropout for c in cfg]), batchnorm=base.batchnorm)
+        dropout=_per_replica([c.dropout for c in cfg]), batchnorm=base.batchnorm,
+        widths=None if widths is None else (ds.n_features, *widths, n_outputs))
     loss = nn.losses.get(loss_name)
     optimizer = nn.optimizers.get(base.optimizer, lr=_per_replica([c.lr for c in cfg]),
                                   **_optimizer_options(base, cfg))
