@@ -116,8 +116,9 @@ def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[
     pieces = []  # (part cut in pieces of at most PIECE replicas, padded as the whole part)
     for part in sorted(parts, key=lambda part: -part_cost([layers[r] for r in part])):
         widths = [max(layers[r][j] for r in part) for j in range(len(layers[part[0]]))]
-        count = -(-len(part) // PIECE)
-        pieces += [(part[k::count], widths) for k in range(count)]
+        count = -(-len(part) // PIECE)  # equal pieces, each setting's replicas together
+        bounds = [len(part) * k // count for k in range(count + 1)]
+        pieces += [(part[a:b], widths) for a, b in zip(bounds[:-1], bounds[1:])]
     workers = min(len(pieces), _workers(WORKERS if workers is None else workers))
     if workers == 1:
         for piece, widths in pieces:
