@@ -174,3 +174,15 @@ def test_workers_must_be_a_positive_integer(workers):
     with pytest.raises(ValueError, match=rf"workers must be a positive integer \(threads\) or "
                                          rf"None; received workers={workers!r}"):
         group.train_group(_mixed_grid(), workers=workers)
+
+
+@pytest.mark.parametrize("extra", [dict(dropout=0.3), dict(batchnorm=True),
+                                   dict(activation="sigmoid"), dict(optimizer="sgd", momentum=0.9)])
+def test_pieces_padded_as_their_part_keep_the_bits(extra, monkeypatch):
+    configs = [TrainConfig(**{**BASE, "epochs": 4, "dtype": "float32", "lr": 0.05, **extra},
+                           layers=layers, seeds=tuple(range(4)))
+               for layers in [(2, 3), (5, 2), (4, 6)]]
+    monkeypatch.setattr(group, "PIECE", 10**6)
+    whole = group.train_group(configs, workers=1)
+    monkeypatch.setattr(group, "PIECE", 3)  # 4 pieces of 3 replicas, each padded to (5, 6)
+    _same_bits(whole, group.train_group(configs, workers=2))
