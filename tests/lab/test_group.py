@@ -118,3 +118,71 @@ def test_success_rule_per_setting_in_one_group():
     runs = group.train_group(configs)
     assert [r["success"] for r in runs] == [True, True, False, False]
     assert group.group_key(TrainConfig(**BASE)) != group.group_key(TrainConfig(**BASE, noise=0.3))
+
+
+def _mixed_grid(epochs=8):
+    """Four architectures x 25 seeds: plan() cuts them into parts (float32, full batch)."""
+    return [TrainConfig(dataset="disc_ring", layers=(a, b), optimizer="adam", lr=0.05,
+                        epochs=epochs, batch_size=1_000_000, init="torch", test_size=0.0,
+                        val_split=0.0, n_samples=60, seeds=tuple(range(25)))
+            for a in (2, 8) for b in (2, 8)]
+
+
+def _same_bits(a, b):
+    assert len(a) == len(b)
+    for ra, rb in zip(a, b):
+        assert set(ra) == set(rb)
+        for key, value in ra.items():
+            if key == "history":
+                for name, curve in value.items():
+                    assert curve.tobytes() == rb[key][name].tobytes(), name
+            else:
+                assert value == rb[key], key
+
+
+def test_parts_on_threads_and_in_pieces_give_the_sequential_bits(monkeypatch):
+    configs = _mixed_grid()
+    layers = [c.layers for c in configs for _ in c.seeds]
+    assert len(group.plan(layers)) >= 2
+    monkeypatch.setattr(group, "PIECE", 10**6)  # whole parts, one after the other
+    one = group.train_group(configs, workers=1)
+    _same_bits(one, group.train_group(configs, workers=2))
+    monkeypatch.setattr(group, "PIECE", 15)  # pieces of 12-13 replicas, padded as their part
+    _same_bits(one, group.train_group(configs, workers=1))
+    _same_bits(one, group.train_group(configs, workers=3))
+    assert len({r["train_accuracy"] for r in one}) > 10  # real, differing runs
+
+
+def test_a_part_that_fails_on_a_thread_raises_its_error(monkeypatch):
+    original = group._train_part
+    calls = []
+
+    def failing(configs, replicas, data, stop=None, widths=None):
+        calls.append(stop)
+        if any(configs[i].layers == (8, 8) for i, _ in replicas):
+            raise ValueError("part (8, 8) failed")
+        return original(configs, replicas, data, stop, widths)
+
+    monkeypatch.setattr(group, "_train_part", failing)
+    with pytest.raises(ValueError, match=r"part \(8, 8\) failed"):
+        group.train_group(_mixed_grid(epochs=200), workers=2)
+    assert calls[0] is not None and calls[0].is_set()  # the other parts were told to stop
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True])
+def test_workers_must_be_a_positive_integer(workers):
+    with pytest.raises(ValueError, match=rf"workers must be a positive integer \(threads\) or "
+                                         rf"None; received workers={workers!r}"):
+        group.train_group(_mixed_grid(), workers=workers)
+
+
+@pytest.mark.parametrize("extra", [dict(dropout=0.3), dict(batchnorm=True),
+                                   dict(activation="sigmoid"), dict(optimizer="sgd", momentum=0.9)])
+def test_pieces_padded_as_their_part_keep_the_bits(extra, monkeypatch):
+    configs = [TrainConfig(**{**BASE, "epochs": 4, "dtype": "float32", "lr": 0.05, **extra},
+                           layers=layers, seeds=tuple(range(4)))
+               for layers in [(2, 3), (5, 2), (4, 6)]]
+    monkeypatch.setattr(group, "PIECE", 10**6)
+    whole = group.train_group(configs, workers=1)
+    monkeypatch.setattr(group, "PIECE", 3)  # 4 pieces of 3 replicas, each padded to (5, 6)
+    _same_bits(whole, group.train_group(configs, workers=2))

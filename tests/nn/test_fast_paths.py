@@ -43,3 +43,17 @@ def test_two_output_predictions_are_argmax_ties_to_zero():
     dst = np.empty((1, 3), np.intp)
     _predict_into(out, 0.0, dst)
     np.testing.assert_array_equal(dst, out.argmax(axis=-1))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_relu_against_zeros_is_maximum_with_zero(dtype, monkeypatch):
+    from mlplab.nn import _ops
+
+    x = np.random.default_rng(2).normal(size=(3, 50, 7)).astype(dtype)
+    x.reshape(-1)[:6] = [-0.0, 0.0, np.nan, -np.inf, np.inf, -np.nan]
+    expected = np.maximum(x, 0)
+    assert _ops.relu(x).tobytes() == expected.tobytes()
+    out = np.empty_like(x)
+    assert _ops.relu(x, out=out) is out and out.tobytes() == expected.tobytes()
+    monkeypatch.setattr(_ops, "ZEROS_CACHED", 10)  # a large array: fresh zeros, same bits
+    assert _ops.relu(x).tobytes() == expected.tobytes()

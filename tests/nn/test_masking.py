@@ -121,3 +121,15 @@ def test_padded_mlp_refuses_other_depths_and_missing_seeds():
         masking.padded_mlp([(2, 3, 2), (2, 4, 2)], [0, 1], init="torch", rng="jax")
     with pytest.raises(ValueError, match=r"l1\[0\]"):
         nn.regularizers.Penalty(l1=[-1.0, 0.0])
+
+
+def test_widths_pad_beyond_the_widest_replica_with_the_same_start():
+    sizes, seeds = [(2, 3, 2), (2, 4, 2)], [0, 1]
+    small = masking.padded_mlp(sizes, seeds)
+    big = masking.padded_mlp(sizes, seeds, widths=(2, 7, 2))
+    assert big.layers[0].params["W"].shape == (2, 2, 7)
+    np.testing.assert_array_equal(big.layers[0].params["W"][..., :4], small.layers[0].params["W"])
+    assert not big.layers[0].params["W"][..., 4:].any()
+    with pytest.raises(ValueError, match=r"widths must list one width per layer of "
+                                         r"sizes\[0\]=\(2, 3, 2\); received widths=\(7,\)"):
+        masking.padded_mlp(sizes, seeds, widths=(7,))

@@ -49,6 +49,15 @@ class Local:
             yield run_task(task)
 
 
+def _init_worker():
+    """A pool process ignores Ctrl-C (the client handles it and stops the pool) and trains
+    a group's parts on one thread (the pool already has a process per CPU)."""
+    from . import group
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    group.WORKERS = 1
+
+
 class Processes:
     """A pool of spawned processes, one group per task (``workers``: default the CPU count)."""
 
@@ -62,10 +71,9 @@ class Processes:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         tasks = list(tasks)
-        # workers ignore Ctrl-C: the client handles it and stops them
         pool = ProcessPoolExecutor(max_workers=min(self.workers, max(1, len(tasks))),
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                                   initializer=_init_worker)
         try:
             futures = [pool.submit(run_task, task) for task in tasks]
             for future in as_completed(futures):

@@ -31,20 +31,30 @@ replica has run out of patience (as a replicated ``run_training`` does): a repli
 train past the epoch where its single run stopped. A replica whose loss turns NaN is
 frozen (``diverged``) while the others train on.
 
-A large group whose widths differ a lot is cut into parts of similar widths trained
-one after the other (:func:`plan`): padding a 2-wide layer to 8 costs four times its
-arithmetic, and a part of a few hundred replicas already keeps the arrays busy.
+A large group whose widths differ a lot is cut into parts of similar widths
+(:func:`plan`): padding a 2-wide layer to 8 costs four times its arithmetic, and a part
+of a few hundred replicas already keeps the arrays busy. A part trains in pieces of at
+most :data:`PIECE` replicas, each padded to the part's widths (the same arithmetic per
+replica as in one model, so the same bits), and the pieces train at the same time on
+``workers`` threads (one per CPU by default): NumPy lets go of Python's lock inside its
+array operations and matrix products, so two pieces keep two cores busy. Each piece is
+its own model, optimizer and data, so the runs have the same bits whatever the number
+of threads.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import numpy as np
 
 from .. import nn
 from ..nn import masking
+from ..nn.blas_threads import training_threads
 from . import spec
 from .train import TrainConfig, _check_success, _schedule_callback, load_data, measure, output_and_loss
 
@@ -61,9 +71,26 @@ def group_key(config: TrainConfig) -> tuple:
               if k not in VARYING and k != "seeds"))
 
 
-def train_group(configs: list[TrainConfig]) -> list[dict]:
+#: a part is trained in pieces of at most this many replicas, each padded as the whole
+#: part (the same arithmetic, so the same bits): smaller arrays stay in the processor's
+#: caches, and pieces spread evenly over the threads (lesson A's grid, 2 threads: 2.3 s
+#: in its 5 parts, 2.0 s in 10 pieces of 80-120; pieces of 60 cost more than they gain)
+PIECE = 120
+
+#: threads that train the parts of a group at once when ``train_group`` is not told
+#: (None: one per CPU this process may use; the ``processes`` executor's workers set 1)
+WORKERS: int | None = None
+
+
+@training_threads  # one BLAS thread for the whole group, not set and reset per part
+def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[dict]:
     """Train every setting of ``configs`` with each of its seeds; one run per (setting, seed),
-    settings in order, seeds in order within a setting."""
+    settings in order, seeds in order within a setting.
+
+    ``workers`` threads train the parts of the group (:func:`plan`, each in pieces of at
+    most :data:`PIECE` replicas padded as the whole part) at once, the costliest first
+    (default :data:`WORKERS`); the runs are the same, bit for bit, for any count.
+    """
     configs = list(configs)
     if not configs:
         return []
@@ -71,12 +98,71 @@ def train_group(configs: list[TrainConfig]) -> list[dict]:
     if len(keys) > 1:
         raise ValueError(f"train_group takes settings of one group (equal group_key); "
                          f"received {len(keys)} groups")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ValueError(f"workers must be a positive integer (threads) or None; "
+                         f"received workers={workers!r}")
     replicas = [(i, s) for i, c in enumerate(configs) for s in c.seeds]
+    layers = [configs[i].layers for i, _ in replicas]
+    data = _GroupData(configs, replicas)
+    parts = plan(layers)
     runs = [None] * len(replicas)
-    for part in plan([configs[i].layers for i, _ in replicas]):
-        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part])):
+
+    def train(part, stop=None, widths=None):
+        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part], data, stop,
+                                            widths)):
             runs[r] = run
+
+    pieces = []  # (part cut in pieces of at most PIECE replicas, padded as the whole part)
+    for part in sorted(parts, key=lambda part: -part_cost([layers[r] for r in part])):
+        widths = [max(layers[r][j] for r in part) for j in range(len(layers[part[0]]))]
+        count = -(-len(part) // PIECE)  # equal pieces, each setting's replicas together
+        bounds = [len(part) * k // count for k in range(count + 1)]
+        pieces += [(part[a:b], widths) for a, b in zip(bounds[:-1], bounds[1:])]
+    workers = min(len(pieces), _workers(WORKERS if workers is None else workers))
+    if workers == 1:
+        for piece, widths in pieces:
+            train(piece, None, widths)
+        return runs
+    stop = threading.Event()  # set when a part fails or on Ctrl-C: the others end at an epoch
+    with ThreadPoolExecutor(workers, thread_name_prefix="mlplab-part") as pool:
+        futures = [pool.submit(train, piece, stop, widths) for piece, widths in pieces]
+        try:
+            wait(futures, return_when=FIRST_EXCEPTION)
+        finally:  # an error, or KeyboardInterrupt while waiting
+            if not all(f.done() and f.exception() is None for f in futures):
+                stop.set()
+                for future in futures:
+                    future.cancel()
+    for future in futures:  # the first real error, not the parts it stopped
+        if not future.cancelled() and future.exception() is not None \
+                and not isinstance(future.exception(), _Stopped):
+            raise future.exception()
     return runs
+
+
+def _workers(n):
+    if n is not None:
+        return n
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _Stopped(Exception):
+    """A part stopped early because another part failed or training was interrupted."""
+
+
+class _StopWhenSet(nn.Callback):
+    """Raise :class:`_Stopped` at the end of an epoch once ``event`` is set."""
+
+    def __init__(self, event):
+        self.event = event
+
+    def on_epoch_end(self, run, epoch, logs):
+        if self.event.is_set():
+            raise _Stopped("stopped: another part of the group failed or was interrupted")
 
 
 #: a part smaller than this is not cut further (Python's per-step cost would dominate)
@@ -88,7 +174,7 @@ PART_PRICE = 3_000
 
 
 def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
-    """Replica indices cut into parts trained one after the other.
+    """Replica indices cut into parts, each trained as one padded model.
 
     Each part is padded to its own widest widths. A part is cut in two, by a threshold
     on one layer's width (``n_j <= t`` and ``n_j > t``), while that lowers the cost
@@ -101,10 +187,7 @@ def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
     depth = len(layers[0])
 
     def cost(idx):
-        widest = [max(layers[r][j] for r in idx) for j in range(depth)]
-        # inputs and outputs are a few units: count them as 2
-        work = sum(a * b for a, b in zip([2, *widest], [*widest, 2])) + sum(widest)
-        return len(idx) * work + PART_PRICE
+        return part_cost([layers[r] for r in idx])
 
     def split(idx):
         best, halves = cost(idx), None
@@ -122,24 +205,52 @@ def plan(layers: list[tuple[int, ...]]) -> list[list[int]]:
     return split(list(range(n)))
 
 
-def _train_part(configs, replicas):
+def part_cost(layers: list[tuple[int, ...]]) -> int:
+    """What :func:`plan` counts for one part of these hidden widths: replicas x
+    multiply-adds of the padded network per sample, plus :data:`PART_PRICE`."""
+    widest = [max(w[j] for w in layers) for j in range(len(layers[0]))]
+    # inputs and outputs are a few units: count them as 2
+    work = sum(a * b for a, b in zip([2, *widest], [*widest, 2])) + sum(widest)
+    return len(layers) * work + PART_PRICE
+
+
+class _GroupData:
+    """The group's data, loaded once for all its distinct seeds and shared by its parts
+    (``catalog.load_seeds``: each seed's own draw, split and scaler)."""
+
+    def __init__(self, configs, replicas):
+        base = configs[0]
+        self.unique = list(dict.fromkeys(s for _, s in replicas))
+        ds = self.ds = load_data(dataclasses.replace(base, seeds=tuple(self.unique)))
+        val_split = base.val_split
+        if val_split is None:
+            val_split = 0.1 if ds.n_train >= 100 else 0.0
+        self.val_split = val_split
+        self.n_val = int(round(ds.n_train * val_split))
+        for i in dict.fromkeys(i for i, _ in replicas):
+            if configs[i].success is not None:
+                _check_success(configs[i].success_rule, ds, self.n_val)
+        self.X_train, self.X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
+
+    def arrays(self, seeds):
+        """``X_train, X_test, y_train, y_test`` for these replicas' seeds: shared, or
+        ``(R, n, f)`` one per replica."""
+        ds = self.ds
+        arrays = (self.X_train, self.X_test, ds.y_train, ds.y_test)
+        if ds.seeded and len(self.unique) > 1:  # (U, n, f) per distinct seed -> per replica
+            if len(set(seeds)) == 1:  # one seed: shared, as a run of that seed loads it
+                return tuple(a[self.unique.index(seeds[0])] for a in arrays)
+            pick = np.array([self.unique.index(s) for s in seeds])
+            return tuple(a[pick] for a in arrays)
+        return arrays
+
+
+def _train_part(configs, replicas, data, stop=None, widths=None):
     """Train the replicas ``[(setting, seed), ...]`` as one padded model; their runs."""
     base = configs[replicas[0][0]]
     seeds = [s for _, s in replicas]
-    unique = list(dict.fromkeys(seeds))
-    ds = load_data(dataclasses.replace(base, seeds=tuple(unique)))
-    val_split = base.val_split
-    if val_split is None:
-        val_split = 0.1 if ds.n_train >= 100 else 0.0
-    n_val = int(round(ds.n_train * val_split))
-    for i in dict.fromkeys(i for i, _ in replicas):
-        if configs[i].success is not None:
-            _check_success(configs[i].success_rule, ds, n_val)
-    X_train, X_test = ds.scaler.transform(ds.X_train), ds.scaler.transform(ds.X_test)
-    y_train, y_test = ds.y_train, ds.y_test
-    if ds.seeded and len(unique) > 1:  # (U, n, f) per distinct seed -> (R, n, f) per replica
-        pick = np.array([unique.index(s) for s in seeds])
-        X_train, X_test, y_train, y_test = (a[pick] for a in (X_train, X_test, y_train, y_test))
+    ds, val_split, n_val = data.ds, data.val_split, data.n_val
+    X_train, X_test, y_train, y_test = data.arrays(seeds)
     n_outputs, loss_name = output_and_loss(base, ds.task, ds.n_outputs)
     cfg = [configs[i] for i, _ in replicas]
     activation = base.activation.split(",") if "," in base.activation else base.activation
@@ -147,7 +258,8 @@ def _train_part(configs, replicas):
         [(ds.n_features, *c.layers, n_outputs) for c in cfg], seeds, activation=activation,
         output=None if base.output in (None, "linear") else base.output,
         init=spec.build(nn.initializers.registry, base.init, "init"), dtype=base.dtype,
-        dropout=_per_replica([c.dropout for c in cfg]), batchnorm=base.batchnorm, rng=base.rng)
+        dropout=_per_replica([c.dropout for c in cfg]), batchnorm=base.batchnorm, rng=base.rng,
+        widths=None if widths is None else (ds.n_features, *widths, n_outputs))
     loss = nn.losses.get(loss_name)
     optimizer = nn.optimizers.get(base.optimizer, lr=_per_replica([c.lr for c in cfg]),
                                   **_optimizer_options(base, cfg))
@@ -159,7 +271,7 @@ def _train_part(configs, replicas):
                      epochs=base.epochs, batch_size=base.batch_size, validation_split=val_split,
                      l1=_per_replica([c.l1 for c in cfg]), l2=_per_replica([c.l2 for c in cfg]),
                      callbacks=[*_schedule_callback(base), *([stopper] if stopper else []),
-                                nn.NeuronStats()])
+                                nn.NeuronStats(), *([_StopWhenSet(stop)] if stop else [])])
     n_fit = ds.n_train - n_val
     figures = {"train": measure(model, loss, X_train[..., :n_fit, :], y_train[..., :n_fit],
                                 ds.task)}

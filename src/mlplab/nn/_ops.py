@@ -54,6 +54,30 @@ def max_last(a: np.ndarray) -> np.ndarray:
     return m
 
 
+_ZEROS: dict = {}
+#: arrays up to this many elements get a cached array of zeros (larger ones: a fresh one)
+ZEROS_CACHED = 1 << 22
+
+
+def relu(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``max(x, 0)`` elementwise, against an array of zeros.
+
+    NumPy 2's ``maximum`` of an array and a scalar runs an element-at-a-time loop; against
+    an array of zeros of the same shape it runs SIMD, 3-4x faster (same bits, NaN and
+    signed zeros included: the same function on the same values).
+    """
+    if x.size > ZEROS_CACHED:
+        return np.maximum(x, np.zeros_like(x), out=out)
+    key = (x.shape, x.dtype)
+    zeros = _ZEROS.get(key)
+    if zeros is None:
+        if len(_ZEROS) > 64:
+            _ZEROS.clear()
+        zeros = _ZEROS[key] = np.zeros(x.shape, dtype=x.dtype)
+        zeros.flags.writeable = False
+    return np.maximum(x, zeros, out=out)
+
+
 _ROWS_PER_LOOP: dict = {}
 
 
@@ -75,5 +99,5 @@ def add_rows(y: np.ndarray, b: np.ndarray) -> np.ndarray:
         y += b
         return y
     view = y.reshape(*y.shape[:-2], n // k, k * f)
-    view += np.tile(b, k)
+    view += b.repeat(k, axis=-2).reshape(*b.shape[:-2], 1, k * f)  # b k times in a row
     return y

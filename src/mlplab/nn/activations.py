@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from . import _validate
-from ._ops import max_last, sum_last
+from ._ops import max_last, relu, sum_last
 from ._registry import Configurable, Registry
 
 
@@ -126,7 +126,7 @@ class ReLU(Activation):
     name = "relu"
 
     def _f(self, x):
-        return np.maximum(x, 0)
+        return relu(x) if x.ndim else np.maximum(x, 0)
 
     def _df(self, x, y=None):
         return (x > 0).astype(x.dtype)

@@ -126,12 +126,28 @@ def threads(n: int):
             _chosen = previous
 
 
+_fit_controller = None
+
+
+def _fit_limit(n: int):
+    """``_limit(n)`` through one ThreadpoolController kept for ``fit``: finding the BLAS
+    libraries costs about 1 ms, setting their count a few microseconds (``fit`` is called
+    once per group part, and often in a loop). Libraries loaded after the first ``fit``
+    are not limited by ``fit`` (its products use NumPy's BLAS, found then)."""
+    global _fit_controller
+    if _fit_controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _fit_controller = ThreadpoolController()
+    return _fit_controller.limit(limits=n, user_api="blas")
+
+
 @contextmanager
 def _default_for_fit():
     global _fits, _fit_limiter
     with _lock:
         if _fits == 0:
-            _fit_limiter = _limit(DEFAULT)
+            _fit_limiter = _fit_limit(DEFAULT)
         _fits += 1
     try:
         yield

@@ -40,7 +40,8 @@ from .sequential import Sequential, mlp
 
 
 def padded_mlp(sizes, seeds, activation="relu", output=None, init="he_normal",
-               dtype="float32", bias=True, dropout=0.0, batchnorm=False, rng="numpy") -> Sequential:
+               dtype="float32", bias=True, dropout=0.0, batchnorm=False, rng="numpy",
+               widths=None) -> Sequential:
     """One replicated network holding ``mlp(sizes[r], seed=seeds[r], ...)`` as replica r.
 
     Parameters
@@ -55,6 +56,9 @@ def padded_mlp(sizes, seeds, activation="relu", output=None, init="he_normal",
     activation, output, init, dtype, bias, batchnorm, rng
         As :func:`~mlplab.nn.mlp`, shared by every replica (``rng="torch"``: each
         replica starts from PyTorch's draws for its seed).
+    widths : sequence of int, optional
+        Pad each layer to at least these widths (inputs first, as ``sizes[r]``): the
+        replicas of a larger padded model trained in pieces, with its arithmetic.
 
     Returns
     -------
@@ -78,6 +82,11 @@ def padded_mlp(sizes, seeds, activation="relu", output=None, init="he_normal",
     p = _validate.per_replica("dropout", dropout, _validate.probability)
     p = np.broadcast_to(np.asarray(p, dtype=np.float64), (R,))
     widest = [max(s[i] for s in sizes) for i in range(len(first))]
+    if widths is not None:
+        if len(widths) != len(first):
+            raise ValueError(f"widths must list one width per layer of sizes[0]={first}; "
+                             f"received widths={tuple(widths)}")
+        widest = [max(w, int(v)) for w, v in zip(widest, widths)]
     initializer = initializers.get(init)
     net = mlp(widest, activation=activation, output=output, init="zeros", seed=seeds,
               dtype=dtype, bias=bias, dropout=0.5 if p.any() else 0.0, batchnorm=batchnorm)

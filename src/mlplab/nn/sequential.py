@@ -124,8 +124,10 @@ class Sequential:
     def _flat_is_bound(self) -> bool:
         if self._flat is None:
             return False
-        return all(layer.params.get(k) is p and layer.grads.get(k) is g
-                   for layer, k, p, g in self._flat[2])
+        for layer, k, p, g in self._flat[2]:  # a loop: this runs every step
+            if layer.params.get(k) is not p or layer.grads.get(k) is not g:
+                return False
+        return True
 
     def _flatten(self) -> None:
         """Move every parameter and gradient into views of two flat buffers."""

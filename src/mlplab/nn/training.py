@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import _validate, losses, optimizers, pairing
+from ._lean import LeanStep
 from ._memory import reuse_memory
 from .blas_threads import training_threads
 from .callbacks import Callback, Recorder, Run
@@ -152,6 +153,8 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
 
     run = Run(model=model, optimizer=optimizer, loss=loss, epochs=epochs, n_samples=n,
               batch_size=batch_size, base_lr=optimizer.lr)
+    # a full batch: the same rows every step, passes without the layer machinery (see _lean)
+    lean = LeanStep.of(model, X) if LEAN and batch_size == n else None
     freezer = Freezer(model, run.history) if model.replicas else None
     # the watchdog ends first (its warnings are in the history for the others); the
     # recorder listens last, so figures other callbacks add to the logs are kept
@@ -169,7 +172,7 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
                 cb.on_epoch_begin(run, epoch)
             logs = _train_epoch(run, X, T, labels, _order(streams, n, model.replicas)
                                 if shuffle and batch_size < n else np.arange(n),
-                                penalty, batch_listeners, freezer)
+                                penalty, batch_listeners, freezer, lean)
             if validation is not None:
                 logs.update(evaluate(model, loss, *validation, prefix="val_"))
             if freezer is not None and freezer.active:
@@ -182,6 +185,10 @@ def fit(model: Sequential, X, y, *, loss, optimizer="adam", lr=None, epochs: int
         cb.on_train_end(run)
     return run.history
 
+
+#: use :class:`~mlplab.nn._lean.LeanStep` on a full batch when the model allows (False:
+#: always the layers' own passes; the numbers are the same, tests compare the two)
+LEAN = True
 
 #: below this many bytes the data are gathered in shuffled order once per epoch and
 #: batches are slices; above it each batch is gathered on its own (less copying)
@@ -240,17 +247,21 @@ def _gather_labels(labels, idx):
     return _gather(labels[..., None], idx)[..., 0]
 
 
-def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=None) -> dict:
+def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=None,
+                 lean=None) -> dict:
     """One pass over the data in ``order``, one optimizer step per batch; the logs.
 
     ``order`` is ``(n,)`` (one order for all replicas) or ``(*replicas, n)`` (one per
     replica: the batches are gathered per replica). The predicted classes of each
     batch go into one array and are compared with the labels once at the end of
-    the epoch (accuracy costs one call per step).
+    the epoch (accuracy costs one call per step). ``lean`` (a full batch): the passes
+    of :class:`~mlplab.nn._lean.LeanStep`, the same numbers with less machinery.
     """
     model, loss, optimizer = run.model, run.loss, run.optimizer
     n, batch_size = run.n_samples, run.batch_size
     flat = model.flat_parameters()
+    if lean is not None and model._flat is not lean.flat and not lean.bind():
+        lean = None  # a parameter array was replaced (by a callback) by one of another kind
     per_replica = order.ndim > 1
     if per_replica:
         gather = _gather
@@ -272,12 +283,15 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=Non
         else:
             idx = order[..., start:stop]
             xb, tb = gather(X, idx), gather(T, idx)
-        out = model.forward(xb, training=True)
+        out = model.forward(xb, training=True) if lean is None else lean.forward()
         batch_loss, dout = loss.value_and_grad(out, tb)
         if not (math.isfinite(batch_loss) if batch_loss.ndim == 0 else np.isfinite(batch_loss).all()):
             if freezer is None or freezer.freeze(batch_loss, run.epoch, b):
                 _diverged(run, batch_loss, b, xb, out, freezer)
-        model.backward(dout, input_grad=False)
+        if lean is None:
+            model.backward(dout, input_grad=False)
+        else:
+            lean.backward(dout)
         if penalty:
             penalty.add_grads(model)
         optimizer.step(flat)
@@ -291,7 +305,8 @@ def _train_epoch(run, X, T, labels, order, penalty, batch_listeners, freezer=Non
             _predict_into(out, loss.threshold, predicted[..., start:start + size])
         for cb in batch_listeners:
             cb.on_batch_end(run, b, {"loss": batch_loss, "size": size})
-    logs = {"loss": np.sum(losses, axis=0) / n}
+    # one batch: its loss as it is (a sum of one number is that number)
+    logs = {"loss": (losses[0] if len(losses) == 1 else np.sum(losses, axis=0)) / n}
     if labels is not None:
         hits = predicted == labels
         logs["accuracy"] = (np.count_nonzero(hits) if hits.ndim == 1 else hits.sum(axis=-1)) / n
