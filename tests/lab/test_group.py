@@ -179,7 +179,7 @@ def test_workers_must_be_a_positive_integer(workers):
 @pytest.mark.parametrize("extra", [dict(dropout=0.3), dict(batchnorm=True),
                                    dict(activation="sigmoid"), dict(optimizer="sgd", momentum=0.9)])
 def test_pieces_padded_as_their_part_keep_the_bits(extra, monkeypatch):
-    configs = [TrainConfig(**{**BASE, "epochs": 4, "dtype": "float32", "lr": 0.05, **extra},
+    configs = [TrainConfig(**{**BASE, "epochs": 4, "dtype": "float32", "lr": 0.05, "batch_size": 27, **extra},
                            layers=layers, seeds=tuple(range(4)))
                for layers in [(2, 3), (5, 2), (4, 6)]]
     monkeypatch.setattr(group, "PIECE", 10**6)
