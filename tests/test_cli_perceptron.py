@@ -20,6 +20,15 @@ def test_zeros_start_with_the_strict_rule_takes_6_epochs_on_and(capsys):
     assert main(["train", "and", "--perceptron"]) == 0
     out = _lines(capsys.readouterr().out)
     assert out["mistakes"].startswith("1 3 3 2 1 0 ") and out["weights"] == "[0.2000, 0.1000]"
+    # the truth table's 4 rows are all there is: no "test accuracy" on the training rows again
+    assert out["train"] == "accuracy 100.00%  (4 rows; no separate test set)" and "test" not in out
+
+
+def test_a_dataset_with_a_test_split_reports_both(capsys):
+    assert main(["train", "blobs", "--perceptron", "--epochs", "20"]) == 0
+    out = _lines(capsys.readouterr().out)
+    assert out["train"].startswith("accuracy ") and "rows" not in out["train"]
+    assert out["test"].startswith("accuracy ")
 
 
 def test_xor_never_converges(capsys):

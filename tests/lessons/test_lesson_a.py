@@ -129,7 +129,7 @@ def test_logits_softmax_identities(run):
 def test_the_fixes_beat_the_baseline(run):
     rates = numbers(run, "fixes")["rates"]
     base = rates["relu, PyTorch init (baseline)"]
-    for name, (rate, low, _) in rates.items():
+    for name, (_rate, low, _) in rates.items():
         if name != "relu, PyTorch init (baseline)":
             assert low > base[2], name
     assert numbers(run, "network-16")["successes_16_16"] == 20

@@ -67,8 +67,11 @@ def print_result(result, out) -> None:
     print(f"{'epochs':14} {verdict}", file=out)
     print(f"{'mistakes':14} {' '.join(map(str, p.errors_[:40]))}"
           + (" ..." if len(p.errors_) > 40 else "") + "   (per epoch)", file=out)
-    print(f"{'train':14} accuracy {100 * result.train_accuracy:.2f}%", file=out)
-    if result.test_accuracy is not None:
+    ds = result.dataset
+    same = ds.X_test is ds.X_train  # a truth table: its 4 rows are all there is
+    print(f"{'train':14} accuracy {100 * result.train_accuracy:.2f}%"
+          + (f"  ({ds.n_train} rows; no separate test set)" if same else ""), file=out)
+    if result.test_accuracy is not None and not same:
         print(f"{'test':14} accuracy {100 * result.test_accuracy:.2f}%", file=out)
 
 
