@@ -28,13 +28,26 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
-def _value(v) -> str:
+def _short(v, top: bool = True) -> str:
+    """Readable text of a number, list or dict: floats to 4 significant digits, and a list longer
+    than 8 items as its first 3, "...", its last 2 and "(n values)"."""
+    if isinstance(v, bool) or v is None:
+        return json.dumps(v)
     if isinstance(v, float):
-        return f"{v:.6g}"
-    if isinstance(v, (list, dict)):
-        text = json.dumps(v)
-        return html.escape(text if len(text) <= 160 else text[:157] + "...")
-    return html.escape(str(v))
+        return f"{v:.6g}" if top else f"{v:.4g}"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_short(x, False)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        items = [_short(x, False) for x in v]
+        if len(items) > 8:
+            items = items[:3] + ["..."] + items[-2:] + [f"({len(v)} values)"]
+        return "[" + ", ".join(items) + "]"
+    return str(v)
+
+
+def _value(v) -> str:
+    text = _short(v)
+    return html.escape(text if len(text) <= 400 else text[:397] + "...")
 
 
 def _numbers(numbers: dict) -> str:
