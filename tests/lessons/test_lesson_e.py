@@ -55,7 +55,11 @@ def test_shallow_and_deep_on_the_lessons_spirals(sections):
         assert 0.25 <= n["test_median"][name] <= 0.5
     sweep = n["sweep_test_median"]
     assert sweep["noise 0.05, deep"] > sweep["noise 0.05, shallow"] + 0.15
-    assert claim(sections["shallow-deep"], "the deep network reaches clearly better")["holds"] is False
+    said = claim(sections["shallow-deep"], "the deep network reaches clearly better")
+    learned = max(n["test_median"].values()) > 1 / 3 + 0.1
+    # networks that learned nothing cannot judge the claim: shown, not judged
+    assert said["holds"] is (False if learned else None)
+    assert learned or "neither learned, so the claim cannot be judged" in said["evidence"]
 
 
 def test_derivatives_and_values_at_minus_one_are_exact(sections):
