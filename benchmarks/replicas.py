@@ -12,10 +12,12 @@ ratio is printed with how many seeds reached > 95% training accuracy.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
 
 import numpy as np
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+from _timing import timed  # noqa: E402
 
 import mlplab
 from mlplab.data import per_seed
@@ -52,14 +54,6 @@ def run_torch(X, y, seeds, epochs, lr):
             accs.append((model(xt).argmax(1) == yt).float().mean().item())
     return np.array(accs)
 
-
-def timed(fn, repeats):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main(argv=None):

@@ -26,10 +26,12 @@ seconds are medians over ``--repeats``, ratios are peer / mlplab.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
 
 import numpy as np
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+from _timing import timed  # noqa: E402
 
 from mlplab.data import catalog, per_seed
 from mlplab.lab import group
@@ -186,14 +188,6 @@ def jax_grid(archs, X, y, seeds, epochs, lr, trainers):
 
 
 # ----------------------------------------------------------------- driver
-def timed(fn, repeats):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
 
 def available(module):
     try:

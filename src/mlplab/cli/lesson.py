@@ -38,11 +38,11 @@ def _list_lessons() -> int:
 
 
 def _summary(results: dict) -> str:
-    claims = [c for s in results["sections"].values() for c in s.get("claims", [])]
-    held = sum(c["holds"] is True for c in claims)
-    failed = sum(c["holds"] is False for c in claims)
-    return (f"{len(results['sections'])} sections, {len(claims)} claims of the lesson checked: "
-            f"{held} hold, {failed} do not hold, {len(claims) - held - failed} shown to compare")
+    from ..lessons.runner import verdicts
+
+    n = verdicts(results)
+    return (f"{len(results['sections'])} sections, {n['all']} claims of the lesson checked: "
+            f"{n[True]} hold, {n[False]} do not hold, {n[None]} shown to compare")
 
 
 def _cmd_lesson(args) -> int:

@@ -11,20 +11,20 @@ from importlib import import_module
 
 from .section import Claim, Lesson, Outcome, Section, Settings
 
-#: lesson key -> module holding its ``LESSON``, in teaching order
-MODULES = {"a": "a", "b": "b", "c": "c", "d": "d", "e": "e"}
+#: the lessons in teaching order; lesson ``k`` is the module ``mlplab.lessons.k`` holding ``LESSON``
+KEYS = ("a", "b", "c", "d", "e")
 
 
 def get(key: str) -> Lesson:
     """The lesson ``key`` ("a" ... "e"), or a ValueError naming the valid keys."""
     name = str(key).lower()
-    if name not in MODULES:
-        raise ValueError(f"lesson must be one of {', '.join(MODULES)}; got {key!r}")
-    return import_module(f"{__name__}.{MODULES[name]}").LESSON
+    if name not in KEYS:
+        raise ValueError(f"lesson must be one of {', '.join(KEYS)}; got {key!r}")
+    return import_module(f"{__name__}.{name}").LESSON
 
 
 def all_lessons() -> list[Lesson]:
-    return [get(k) for k in MODULES]
+    return [get(k) for k in KEYS]
 
 
 def run(key: str, out, quick: bool = False, only=None, progress=None):

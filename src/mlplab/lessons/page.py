@@ -10,6 +10,7 @@ import html
 import json
 
 from ..lab.report import CSS
+from .runner import verdicts
 
 LESSON_CSS = """
 body { max-width: 60em; margin: 1.5em auto; padding: 0 1em; font-family: system-ui, sans-serif;
@@ -104,15 +105,14 @@ def _section(key: str, s: dict) -> str:
 def build_page(lesson, results: dict) -> str:
     """The HTML text of ``index.html`` for ``results`` (see :func:`.runner.run_lesson`)."""
     sections = results["sections"]
-    claims = [c for s in sections.values() for c in s.get("claims", [])]
-    counts = {v: sum(c["holds"] is v for c in claims) for v in (True, False, None)}
+    counts = verdicts(results)
     failed = [k for k, s in sections.items() if "error" in s]
     mode = "quick mode (a reduced protocol: fewer seeds and epochs)" if results["quick"] else "full settings"
     head = [f"<h1>Lesson {lesson.key.upper()}: {html.escape(lesson.title)}</h1>",
             f"<p class='note'>Run with mlplab {html.escape(results['version'])} in {mode}, "
             f"{results['seconds']:.0f} s. Lesson file: <code>{html.escape(lesson.source)}</code>.</p>",
             _paragraphs(lesson.about),
-            f"<p>{len(claims)} claims checked: <span class='holds'>{counts[True]} hold</span>, "
+            f"<p>{counts['all']} claims checked: <span class='holds'>{counts[True]} hold</span>, "
             f"<span class='fails'>{counts[False]} do not hold</span>, "
             f"<span class='compare'>{counts[None]} shown to compare</span>.</p>"]
     if failed:

@@ -78,7 +78,7 @@ class Bar:
             print(file=self.stream, flush=True)
 
 
-def _run_section(section, settings, folder: Path, prefix: str) -> dict:
+def _run_section(section, settings, folder: Path) -> dict:
     t0 = time.perf_counter()
     entry = {"title": section.title}
     try:
@@ -86,7 +86,7 @@ def _run_section(section, settings, folder: Path, prefix: str) -> dict:
         if not isinstance(outcome, Outcome):
             raise TypeError(f"section {section.key!r} returned {type(outcome).__name__}, not an Outcome")
         entry.update(numbers=plain(outcome.numbers),
-                     figures=[_write_figure(f, folder, f"{prefix}{section.key}-{stem}")
+                     figures=[_write_figure(f, folder, f"{section.key}-{stem}")
                               for stem, f in outcome.figures.items()],
                      tables=plain(outcome.tables),
                      claims=[plain({"said": c.said, "measured": c.measured, "holds": c.holds,
@@ -96,6 +96,13 @@ def _run_section(section, settings, folder: Path, prefix: str) -> dict:
         entry.update(error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
     entry["seconds"] = round(time.perf_counter() - t0, 3)
     return entry
+
+
+def verdicts(results: dict) -> dict:
+    """How many of a run's claims hold (True), do not hold (False) and are shown to
+    compare (None), and how many there are ("all")."""
+    claims = [c for s in results["sections"].values() for c in s.get("claims", [])]
+    return {"all": len(claims), **{v: sum(c["holds"] is v for c in claims) for v in (True, False, None)}}
 
 
 def run_lesson(lesson: Lesson, out, quick: bool = False, only=None, progress=None) -> dict:
@@ -127,7 +134,7 @@ def run_lesson(lesson: Lesson, out, quick: bool = False, only=None, progress=Non
             bar.title = section.title
             bar.show()
         say = (lambda text: bar.show(text)) if bar else (progress or None)
-        sections[section.key] = _run_section(section, Settings(quick=quick, progress=say), folder, "")
+        sections[section.key] = _run_section(section, Settings(quick=quick, progress=say), folder)
         if bar:
             bar.done += 1
     if bar:
