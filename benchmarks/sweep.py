@@ -5,7 +5,8 @@ each seed with its own disc-and-ring data (scaled as ``mlplab train`` scales it)
 lr 0.05, cross-entropy, 300 full-batch epochs, ``init="torch"``, no held-out data.
 
 - mlplab: ``lab.group.train_group`` on the 49 settings (one depth: one group, what
-  ``lab.sweep`` does), the widths padded and masked in a few parts of similar widths;
+  ``lab.sweep`` does), the widths padded and masked in a few parts of similar widths,
+  trained in pieces by one process per CPU (``lab.parallel``), and again in one process;
 - PyTorch loop: one ``nn.Sequential`` and ``torch.optim.Adam`` per (architecture, seed),
   the usual training loop (``torch.set_num_threads(1)`` by default: mlplab runs on one
   BLAS thread; ``--torch-threads 0`` keeps torch's default);
@@ -34,7 +35,7 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from _timing import timed  # noqa: E402
 
 from mlplab.data import catalog, per_seed
-from mlplab.lab import group
+from mlplab.lab import group, parallel
 from mlplab.lab.train import TrainConfig
 
 PEERS = ("mlplab", "torch", "torch-vmap", "jax")
@@ -54,8 +55,8 @@ def grid_data(seeds):
 
 
 # ------------------------------------------------------------------ mlplab
-def mlplab_grid(configs):
-    runs = group.train_group(configs)
+def mlplab_grid(configs, workers=None):
+    runs = group.train_group(configs, workers=workers)
     return np.array([r["train_accuracy"] for r in runs])
 
 
@@ -228,7 +229,10 @@ def main(argv=None):
           f"epochs ({len(archs) * len(seeds)} runs), Adam {args.lr}, disc_ring")
     group.train_group(configs[:1])  # imports and first-call costs out of the timing
     t_ml, acc = timed(lambda: mlplab_grid(configs), args.repeats)
-    report("mlplab train_group (vectorised)", t_ml, acc)
+    how = parallel.choose(parallel.HOW, 100)
+    report(f"mlplab train_group ({how}, 1 per CPU)", t_ml, acc)
+    t, acc = timed(lambda: mlplab_grid(configs, workers=1), args.repeats)
+    report("mlplab train_group, one process", t, acc, t_ml)
     if available("torch"):
         import torch
 

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from mlplab.lab import group
+from mlplab.lab import group, parallel
 from mlplab.lab.train import TrainConfig, run_training
 
 BASE = dict(dataset="disc_ring", epochs=25, batch_size=40, test_size=0.25, val_split=0.1,
@@ -140,7 +140,9 @@ def _same_bits(a, b):
                 assert value == rb[key], key
 
 
-def test_parts_on_threads_and_in_pieces_give_the_sequential_bits(monkeypatch):
+@pytest.mark.parametrize("how", ["threads", "fork"])
+def test_parts_at_once_and_in_pieces_give_the_sequential_bits(how, monkeypatch):
+    monkeypatch.setattr(parallel, "HOW", how)
     configs = _mixed_grid()
     layers = [c.layers for c in configs for _ in c.seeds]
     assert len(group.plan(layers)) >= 2
@@ -153,7 +155,9 @@ def test_parts_on_threads_and_in_pieces_give_the_sequential_bits(monkeypatch):
     assert len({r["train_accuracy"] for r in one}) > 10  # real, differing runs
 
 
-def test_a_part_that_fails_on_a_thread_raises_its_error(monkeypatch):
+@pytest.mark.parametrize("how", ["threads", "fork"])
+def test_a_part_that_fails_raises_its_error(how, monkeypatch):
+    monkeypatch.setattr(parallel, "HOW", how)
     original = group._train_part
     calls = []
 
@@ -166,12 +170,13 @@ def test_a_part_that_fails_on_a_thread_raises_its_error(monkeypatch):
     monkeypatch.setattr(group, "_train_part", failing)
     with pytest.raises(ValueError, match=r"part \(8, 8\) failed"):
         group.train_group(_mixed_grid(epochs=200), workers=2)
-    assert calls[0] is not None and calls[0].is_set()  # the other parts were told to stop
+    if how == "threads":  # (a forked copy's calls are its own)
+        assert calls[0] is not None and calls[0].is_set()  # the other parts were told to stop
 
 
 @pytest.mark.parametrize("workers", [0, -1, 1.5, True])
 def test_workers_must_be_a_positive_integer(workers):
-    with pytest.raises(ValueError, match=rf"workers must be a positive integer \(threads\) or "
+    with pytest.raises(ValueError, match=rf"workers must be a positive integer \(pieces trained at once\) or "
                                          rf"None; received workers={workers!r}"):
         group.train_group(_mixed_grid(), workers=workers)
 
@@ -179,6 +184,7 @@ def test_workers_must_be_a_positive_integer(workers):
 @pytest.mark.parametrize("extra", [dict(dropout=0.3), dict(batchnorm=True),
                                    dict(activation="sigmoid"), dict(optimizer="sgd", momentum=0.9)])
 def test_pieces_padded_as_their_part_keep_the_bits(extra, monkeypatch):
+    monkeypatch.setattr(parallel, "HOW", "fork")
     configs = [TrainConfig(**{**BASE, "epochs": 4, "dtype": "float32", "lr": 0.05, "batch_size": 27, **extra},
                            layers=layers, seeds=tuple(range(4)))
                for layers in [(2, 3), (5, 2), (4, 6)]]

@@ -51,7 +51,7 @@ class Local:
 
 def _init_worker():
     """A pool process ignores Ctrl-C (the client handles it and stops the pool) and trains
-    a group's parts on one thread (the pool already has a process per CPU)."""
+    a group's pieces one at a time (the pool already has a process per CPU)."""
     from . import group
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -35,11 +35,11 @@ A large group whose widths differ a lot is cut into parts of similar widths
 (:func:`plan`): padding a 2-wide layer to 8 costs four times its arithmetic, and a part
 of a few hundred replicas already keeps the arrays busy. A part trains in pieces of at
 most :data:`PIECE` replicas, each padded to the part's widths (the same arithmetic per
-replica as in one model, so the same bits), and the pieces train at the same time on
-``workers`` threads (one per CPU by default): NumPy lets go of Python's lock inside its
-array operations and matrix products, so two pieces keep two cores busy. Each piece is
-its own model, optimizer and data, so the runs have the same bits whatever the number
-of threads.
+replica as in one model, so the same bits), and ``workers`` pieces train at the same
+time (one per CPU by default), in forked copies of this process where that is safe,
+else on threads (:mod:`mlplab.lab.parallel` says why and when). Each piece is its own
+model, optimizer and data, so the runs have the same bits whatever the number of
+workers and the way they run.
 """
 
 from __future__ import annotations
@@ -47,15 +47,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import numpy as np
 
 from .. import nn
 from ..nn import masking
 from ..nn.blas_threads import training_threads
-from . import spec
+from . import parallel, spec
 from .train import TrainConfig, _check_success, _schedule_callback, load_data, measure, output_and_loss
 
 #: TrainConfig fields that may differ between the settings of one group (``layers``
@@ -73,12 +71,12 @@ def group_key(config: TrainConfig) -> tuple:
 
 #: a part is trained in pieces of at most this many replicas, each padded as the whole
 #: part (the same arithmetic, so the same bits): smaller arrays stay in the processor's
-#: caches, and pieces spread evenly over the threads (lesson A's grid, 2 threads: 2.3 s
-#: in its 5 parts, 2.0 s in 10 pieces of 80-120; pieces of 60 cost more than they gain)
+#: caches, and pieces spread evenly over the workers (lesson A's grid on 2 processes, by
+#: the largest piece: 250 replicas 1.92 s, 160 1.69 s, 120 1.63 s, 100 1.62 s, 80 1.71 s)
 PIECE = 120
 
-#: threads that train the parts of a group at once when ``train_group`` is not told
-#: (None: one per CPU this process may use; the ``processes`` executor's workers set 1)
+#: how many pieces of a group train at once when ``train_group`` is not told (None: one
+#: per CPU this process may use; the ``processes`` executor's workers set 1)
 WORKERS: int | None = None
 
 
@@ -87,9 +85,10 @@ def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[
     """Train every setting of ``configs`` with each of its seeds; one run per (setting, seed),
     settings in order, seeds in order within a setting.
 
-    ``workers`` threads train the parts of the group (:func:`plan`, each in pieces of at
-    most :data:`PIECE` replicas padded as the whole part) at once, the costliest first
-    (default :data:`WORKERS`); the runs are the same, bit for bit, for any count.
+    The parts of the group (:func:`plan`, each in pieces of at most :data:`PIECE`
+    replicas padded as the whole part) train ``workers`` at a time, the costliest first
+    (default :data:`WORKERS`), in forked copies of this process or on threads
+    (:mod:`mlplab.lab.parallel`); the runs are the same, bit for bit, for any count and way.
     """
     configs = list(configs)
     if not configs:
@@ -100,44 +99,28 @@ def train_group(configs: list[TrainConfig], workers: int | None = None) -> list[
                          f"received {len(keys)} groups")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or workers < 1):
-        raise ValueError(f"workers must be a positive integer (threads) or None; "
+        raise ValueError(f"workers must be a positive integer (pieces trained at once) or None; "
                          f"received workers={workers!r}")
     replicas = [(i, s) for i, c in enumerate(configs) for s in c.seeds]
     layers = [configs[i].layers for i, _ in replicas]
     data = _GroupData(configs, replicas)
     parts = plan(layers)
-    runs = [None] * len(replicas)
-
-    def train(part, stop=None, widths=None):
-        for r, run in zip(part, _train_part(configs, [replicas[r] for r in part], data, stop,
-                                            widths)):
-            runs[r] = run
-
     pieces = []  # (part cut in pieces of at most PIECE replicas, padded as the whole part)
     for part in sorted(parts, key=lambda part: -part_cost([layers[r] for r in part])):
         widths = [max(layers[r][j] for r in part) for j in range(len(layers[part[0]]))]
         count = -(-len(part) // PIECE)  # equal pieces, each setting's replicas together
         bounds = [len(part) * k // count for k in range(count + 1)]
         pieces += [(part[a:b], widths) for a, b in zip(bounds[:-1], bounds[1:])]
-    workers = min(len(pieces), _workers(WORKERS if workers is None else workers))
-    if workers == 1:
-        for piece, widths in pieces:
-            train(piece, None, widths)
-        return runs
-    stop = threading.Event()  # set when a part fails or on Ctrl-C: the others end at an epoch
-    with ThreadPoolExecutor(workers, thread_name_prefix="mlplab-part") as pool:
-        futures = [pool.submit(train, piece, stop, widths) for piece, widths in pieces]
-        try:
-            wait(futures, return_when=FIRST_EXCEPTION)
-        finally:  # an error, or KeyboardInterrupt while waiting
-            if not all(f.done() and f.exception() is None for f in futures):
-                stop.set()
-                for future in futures:
-                    future.cancel()
-    for future in futures:  # the first real error, not the parts it stopped
-        if not future.cancelled() and future.exception() is not None \
-                and not isinstance(future.exception(), _Stopped):
-            raise future.exception()
+
+    def train(piece, stop):
+        indices, widths = piece
+        return _train_part(configs, [replicas[r] for r in indices], data, stop, widths)
+
+    runs = [None] * len(replicas)
+    done = parallel.run(pieces, train, _workers(WORKERS if workers is None else workers))
+    for (indices, _), piece_runs in zip(pieces, done):
+        for r, run in zip(indices, piece_runs):
+            runs[r] = run
     return runs
 
 
@@ -150,19 +133,15 @@ def _workers(n):
         return os.cpu_count() or 1
 
 
-class _Stopped(Exception):
-    """A part stopped early because another part failed or training was interrupted."""
-
-
 class _StopWhenSet(nn.Callback):
-    """Raise :class:`_Stopped` at the end of an epoch once ``event`` is set."""
+    """Raise :class:`~mlplab.lab.parallel.Stopped` at the end of an epoch once ``event`` is set."""
 
     def __init__(self, event):
         self.event = event
 
     def on_epoch_end(self, run, epoch, logs):
         if self.event.is_set():
-            raise _Stopped("stopped: another part of the group failed or was interrupted")
+            raise parallel.Stopped("stopped: another part of the group failed or was interrupted")
 
 
 #: a part smaller than this is not cut further (Python's per-step cost would dominate)
