@@ -136,6 +136,23 @@ def test_warnings_raised_in_a_copy_are_shown_by_the_caller():
         assert parallel.run(range(6), _in_copies(warn), 2, how="fork") == list(range(6))
 
 
+def test_a_copy_holds_none_of_the_parents_files(tmp_path):
+    parent = os.getpid()
+    with open(tmp_path / "open.txt", "w") as held:
+
+        def is_open(task, stop):
+            time.sleep(0.05)
+            try:
+                os.fstat(held.fileno())
+                return os.getpid(), True
+            except OSError:
+                return os.getpid(), False
+
+        out = parallel.run(range(6), is_open, 2, how="fork")
+    assert {opened for pid, opened in out if pid == parent} == {True}
+    assert {opened for pid, opened in out if pid != parent} == {False}
+
+
 def test_auto_forks_only_on_linux_without_other_threads(monkeypatch):
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
     monkeypatch.setattr(parallel.sys, "platform", "linux")

@@ -21,7 +21,12 @@ Two ways (:data:`WAYS`), and ``"auto"`` to pick (:data:`HOW`):
   is pickled on the way in), take task numbers from a pipe, and send their results,
   pickled, once at the end, with the warnings they raised (shown again here, under
   this process's filters). A copy ignores Ctrl-C (this process handles it and ends
-  the copies) and stops at its next check once this process is gone (killed).
+  the copies) and stops at its next check once this process is gone (killed). A copy
+  first closes every file it inherited but standard input, output and error. Without
+  that, a notebook that nbclient ran later in the same process (the tests) waited
+  5 minutes for a kernel's reply, 3 times out of 3; with it, never. The likely cause: a
+  socket the parent closed while a copy still held it stayed registered in the
+  parent's event loop (epoll forgets a file only when its last descriptor closes).
 - ``"auto"``: fork on Linux when this process runs no other Python thread, threads
   otherwise. A fork copies only the calling thread, so a lock that another thread
   held at that moment stays held for ever in the copy (Jupyter's kernel, a web
@@ -206,6 +211,7 @@ def _copy(tasks, work, queue, out, stop) -> None:
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        _close_inherited(keep=(queue, out))
         stop.in_copy()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -230,6 +236,14 @@ def _copy(tasks, work, queue, out, stop) -> None:
                 except BaseException:  # noqa: BLE001 - leaving anyway
                     pass
         os._exit(code)
+
+
+def _close_inherited(keep) -> None:
+    """Close every file the copy inherited but standard input, output and error and
+    ``keep``: the parent's sockets, event loops and open files stay the parent's alone."""
+    keep = sorted(keep)
+    for low, high in zip([3, *(k + 1 for k in keep)], [*keep, os.sysconf("SC_OPEN_MAX")]):
+        os.closerange(low, high)
 
 
 def _portable(exc: BaseException) -> BaseException:
