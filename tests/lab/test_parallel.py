@@ -2,6 +2,8 @@
 
 import os
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import textwrap
@@ -123,7 +125,7 @@ def test_a_copy_killed_mid_task_is_reported_not_lost():
         os.kill(os.getpid(), signal.SIGKILL)
 
     with pytest.raises(RuntimeError, match=r"a forked copy of the process \(pid \d+\) ended before "
-                                           r"sending its results \(killed by signal 9\)"):
+                                           r"sending its results \(killed by signal 9; out of memory\?\)"):
         parallel.run(range(6), _in_copies(die), 2, how="fork")
     _no_child_left()
 
@@ -136,21 +138,80 @@ def test_warnings_raised_in_a_copy_are_shown_by_the_caller():
         assert parallel.run(range(6), _in_copies(warn), 2, how="fork") == list(range(6))
 
 
-def test_a_copy_holds_none_of_the_parents_files(tmp_path):
+def test_a_copy_holds_none_of_the_parents_sockets_but_keeps_its_files(tmp_path):
     parent = os.getpid()
-    with open(tmp_path / "open.txt", "w") as held:
+    a, b = socket.socketpair()
+    with a, b, open(tmp_path / "log.txt", "w") as log:
+        inode = os.fstat(log.fileno()).st_ino
 
-        def is_open(task, stop):
+        def look(task, stop):
             time.sleep(0.05)
-            try:
-                os.fstat(held.fileno())
-                return os.getpid(), True
-            except OSError:
-                return os.getpid(), False
+            return (os.getpid(), stat.S_ISSOCK(os.fstat(a.fileno()).st_mode),
+                    os.fstat(log.fileno()).st_ino == inode)
 
-        out = parallel.run(range(6), is_open, 2, how="fork")
-    assert {opened for pid, opened in out if pid == parent} == {True}
-    assert {opened for pid, opened in out if pid != parent} == {False}
+        out = parallel.run(range(6), look, 2, how="fork")
+    assert {(sock, same) for pid, sock, same in out if pid == parent} == {(True, True)}
+    assert {(sock, same) for pid, sock, same in out if pid != parent} == {(False, True)}
+
+
+def test_results_that_do_not_pickle_are_refused_by_name():
+    def unpicklable(task):
+        return lambda: task  # a lambda cannot be pickled
+
+    parent = os.getpid()
+
+    def work(task, stop):
+        time.sleep(0.05)
+        return unpicklable(task) if os.getpid() != parent else task
+
+    with pytest.raises(RuntimeError, match=r"the results of a forked copy of the process could "
+                                           r"not be pickled to be sent back .*HOW = 'threads'"):
+        parallel.run(range(6), work, 2, how="fork")
+    _no_child_left()
+
+
+def test_a_process_started_by_a_task_does_not_hold_the_results_back():
+    def start_sleeper(task):
+        if os.fork() == 0:  # a grandchild that keeps the copy's pipes for 20 s
+            time.sleep(20)
+            os._exit(0)
+
+    start = time.perf_counter()
+    assert parallel.run(range(6), _in_copies(start_sleeper), 2, how="fork") == list(range(6))
+    assert time.perf_counter() - start < 10
+
+
+def test_warnings_a_filter_here_ignores_stay_ignored():
+    def warn(task):
+        warnings.warn(f"quiet {task}", UserWarning, stacklevel=1)
+        warnings.warn(f"loud {task}", UserWarning, stacklevel=1)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message="quiet")
+        parallel.run(range(6), _in_copies(warn), 2, how="fork")
+    texts = [str(w.message) for w in caught]
+    assert texts and all(t.startswith("loud") for t in texts)
+
+
+def test_fork_works_when_sigchld_is_ignored_and_stdin_is_closed():
+    script = textwrap.dedent(f"""
+        import os, signal, sys, time
+        sys.path.insert(0, {SRC!r})
+        from mlplab.lab import parallel
+        os.close(0)  # no standard input: the first pipe gets descriptor 0
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # copies reaped by the kernel
+        def work(task, stop):
+            time.sleep(0.05)
+            return task * task, os.getpid()
+        out = parallel.run(range(6), work, 2, how="fork")
+        print([r for r, _ in out], len({{p for _, p in out}}))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("]")[0] + "]" == str([k * k for k in range(6)])
+    assert done.stdout.split("]")[1].strip() == "2"  # both processes took tasks
 
 
 def test_auto_forks_only_on_linux_without_other_threads(monkeypatch):

@@ -16,13 +16,15 @@ Two ways (:data:`WAYS`), and ``"auto"`` to pick (:data:`HOW`):
   queue for the lock. Lesson A's grid (980 runs of 2-n1-n2-2, 2 CPUs): 2.97 s on one
   thread, 1.93 s on two (1.5x).
 - ``"fork"``: this process and ``workers - 1`` copies of it made by ``os.fork``, each
-  with its own lock: 1.55 s (1.9x; two copies running at once slow each other by
+  with its own lock: 1.57 s (1.9x; two copies running at once slow each other by
   about 2%). The copies see ``tasks`` and ``work`` as they were at the fork (nothing
   is pickled on the way in), take task numbers from a pipe, and send their results,
-  pickled, once at the end, with the warnings they raised (shown again here, under
-  this process's filters). A copy ignores Ctrl-C (this process handles it and ends
-  the copies) and stops at its next check once this process is gone (killed). A copy
-  first closes every file it inherited but standard input, output and error. Without
+  pickled, once at the end (their length first), with the warnings they raised
+  (filtered in the copy by the filters it inherited, shown here). A copy ignores
+  Ctrl-C (this process handles it and ends the copies; Ctrl-C is held back while a
+  copy is being made) and stops at its next check once this process is gone (killed).
+  A copy first points every socket, pipe and event file it inherited at /dev/null
+  (regular files stay open, and no descriptor number is freed for reuse). Without
   that, a notebook that nbclient ran later in the same process (the tests) waited
   5 minutes for a kernel's reply, 3 times out of 3; with it, never. The likely cause: a
   socket the parent closed while a copy still held it stayed registered in the
@@ -36,6 +38,7 @@ Two ways (:data:`WAYS`), and ``"auto"`` to pick (:data:`HOW`):
 
 from __future__ import annotations
 
+import contextlib
 import io
 import mmap
 import os
@@ -107,27 +110,34 @@ def in_threads(tasks, work, workers) -> list:
 
 class SharedFlag:
     """A flag that this process and its forked copies all see (one byte of shared
-    memory). In a copy (:meth:`in_copy`) it also reads as set once the parent is gone."""
+    memory). In a copy (:meth:`in_copy`) it also reads as set once the process that made
+    the flag is gone (its pid is taken before the fork, so an early death counts too)."""
 
     def __init__(self):
         self.byte = mmap.mmap(-1, 1)  # anonymous and shared: one page for all the copies
-        self.parent = None
+        self.parent = os.getpid()
+        self.watch = False
 
     def set(self) -> None:
         self.byte[0] = 1
 
     def is_set(self) -> bool:
-        return self.byte[0] == 1 or (self.parent is not None and os.getppid() != self.parent)
+        return self.byte[0] == 1 or (self.watch and os.getppid() != self.parent)
 
     def in_copy(self) -> None:
-        self.parent = os.getppid()
+        self.watch = True
+
+
+#: a copy's message starts with its length in bytes (8, unsigned)
+HEADER = struct.Struct("Q")
 
 
 def in_forks(tasks, work, workers) -> list:
-    """The tasks on this process and ``workers - 1`` forked copies of it."""
-    queue, writer = os.pipe()
-    os.write(writer, struct.pack(f"{len(tasks)}i", *range(len(tasks))))
-    os.close(writer)  # empty pipe, writer closed: a read returns b"", no task left
+    """The tasks on this process and ``workers - 1`` forked copies of it (on threads when
+    the task numbers do not fit in a pipe)."""
+    queue = _task_pipe(len(tasks))
+    if queue is None:
+        return in_threads(tasks, work, workers)
     stop = SharedFlag()
     for stream in (sys.stdout, sys.stderr):  # or a copy would print what is buffered again
         try:
@@ -135,27 +145,36 @@ def in_forks(tasks, work, workers) -> list:
         except (AttributeError, OSError, ValueError):
             pass
     copies = {}  # pid -> the pipe its message comes from; a pid leaves once waited for
-    readers = []
+    fds = [queue]
     try:
         for _ in range(workers - 1):
             reader, writer = os.pipe()
-            pid = _fork()
-            if pid == 0:
-                os.close(reader)
-                _copy(tasks, work, queue, writer, stop)  # never returns
-            os.close(writer)
-            copies[pid] = reader
-            readers.append(reader)
+            fds.append(reader)
+            # Ctrl-C waits until the copy is recorded here and ignores Ctrl-C there
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                with _quiet_fork_warning():
+                    try:
+                        pid = os.fork()
+                    except OSError as exc:
+                        raise RuntimeError(
+                            f"could not fork a copy of this process to train at once ({exc}); "
+                            f"mlplab.lab.parallel.HOW = 'threads' uses threads") from exc
+                    if pid == 0:
+                        _copy(tasks, work, queue, writer, stop, mask)  # never returns
+                copies[pid] = reader
+            finally:
+                os.close(writer)
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         try:
             results = _take(tasks, work, queue, stop)
         except Stopped:  # a copy failed: its message says why
             results = {}
         messages = []
         for pid, reader in list(copies.items()):
-            payload = _read(reader)
-            _, status = os.waitpid(pid, 0)
+            payload = _receive(reader)
+            messages.append(_message(pid, payload, _wait(pid)))
             del copies[pid]
-            messages.append(_message(pid, payload, status))
     except BaseException:  # this process failed or was interrupted
         stop.set()
         raise
@@ -165,13 +184,13 @@ def in_forks(tasks, work, workers) -> list:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            os.waitpid(pid, 0)
-        for fd in (queue, *readers):
+            _wait(pid)
+        for fd in fds:
             os.close(fd)
     errors = []
     for kind, body, caught in messages:
-        for category, text, filename, lineno in caught:
-            warnings.warn_explicit(text, category, filename, lineno)
+        for category, text, filename, lineno in caught:  # filtered in the copy already
+            warnings.showwarning(text, category, filename, lineno)
         if kind == "done":
             results.update(body)
         elif kind == "failed":
@@ -184,14 +203,36 @@ def in_forks(tasks, work, workers) -> list:
     return [results[k] for k in range(len(tasks))]
 
 
-def _fork() -> int:
-    """``os.fork()``. Python 3.12 and later warn when the process has other threads; with
-    no other Python thread (what "auto" asks) those can only be the BLAS library's own
-    workers, which OpenBLAS stops around a fork itself, so the warning is not shown then."""
+def _task_pipe(n):
+    """A pipe holding the task numbers ``0 .. n-1`` (4 bytes each), its writer closed;
+    None when they do not fit (a pipe holds 64 KiB, or 8 KiB for a user over the
+    kernel's pipe quota)."""
+    queue, writer = os.pipe()
+    data = struct.pack(f"{n}i", *range(n))
+    try:
+        os.set_blocking(writer, False)
+        fits = os.write(writer, data) == len(data)
+    except BlockingIOError:
+        fits = False
+    finally:
+        os.close(writer)  # an empty pipe whose writer is closed reads b"": no task left
+    if not fits:
+        os.close(queue)
+        return None
+    return queue
+
+
+@contextlib.contextmanager
+def _quiet_fork_warning():
+    """Python 3.12 and later warn at ``os.fork`` when the process runs other threads.
+    With no other Python thread (what "auto" asks) the others are native threads of
+    libraries, such as the BLAS library's pool: OpenBLAS stops it around a fork, and
+    ``train_group`` uses one BLAS thread; the copy runs nothing else. So the warning is
+    not shown then; with Python threads running (``how="fork"`` asked for) it is."""
     with warnings.catch_warnings():
         if threading.active_count() == 1:
             warnings.simplefilter("ignore", DeprecationWarning)
-        return os.fork()
+        yield
 
 
 def _take(tasks, work, queue, stop) -> dict:
@@ -205,16 +246,17 @@ def _take(tasks, work, queue, stop) -> dict:
         done[k] = work(tasks[k], stop)
 
 
-def _copy(tasks, work, queue, out, stop) -> None:
+def _copy(tasks, work, queue, out, stop, mask) -> None:
     """The body of a forked copy: take tasks, send ``(kind, body, warnings)`` pickled
-    once to ``out``, and leave with ``os._exit`` (never back into the caller's code)."""
+    once to ``out`` (after its length), and leave with ``os._exit`` (never back into the
+    caller's code)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-        _close_inherited(keep=(queue, out))
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        _detach_inherited(keep=(queue, out))
         stop.in_copy()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with warnings.catch_warnings(record=True) as caught:  # the filters as inherited
             try:
                 message = ("done", _take(tasks, work, queue, stop))
             except Stopped:
@@ -224,9 +266,9 @@ def _copy(tasks, work, queue, out, stop) -> None:
                 message = ("failed", _portable(exc))
         seen = list(dict.fromkeys((w.category, str(w.message), w.filename, w.lineno)
                                   for w in caught))
-        payload = pickle.dumps((*message, seen), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _pickled(message, seen)
         with os.fdopen(out, "wb") as stream:
-            stream.write(payload)
+            stream.write(HEADER.pack(len(payload)) + payload)
         code = 0
     finally:
         for stream in (sys.stdout, sys.stderr):  # what the tasks printed (a plain file only:
@@ -238,12 +280,42 @@ def _copy(tasks, work, queue, out, stop) -> None:
         os._exit(code)
 
 
-def _close_inherited(keep) -> None:
-    """Close every file the copy inherited but standard input, output and error and
-    ``keep``: the parent's sockets, event loops and open files stay the parent's alone."""
-    keep = sorted(keep)
-    for low, high in zip([3, *(k + 1 for k in keep)], [*keep, os.sysconf("SC_OPEN_MAX")]):
-        os.closerange(low, high)
+def _pickled(message, seen) -> bytes:
+    """``(kind, body, warnings)`` pickled; what cannot be pickled becomes a failure
+    that says so (warnings that cannot travel are left out)."""
+    try:
+        return pickle.dumps((*message, seen), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - any pickling failure
+        what = "the results" if message[0] == "done" else "a warning"
+        failure = RuntimeError(
+            f"{what} of a forked copy of the process could not be pickled to be sent back "
+            f"({type(exc).__name__}: {exc}); mlplab.lab.parallel.HOW = 'threads' keeps "
+            f"everything in this process")
+        return pickle.dumps(("failed", failure, []), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _detach_inherited(keep) -> None:
+    """Point every socket, pipe and event file (epoll, eventfd) the copy inherited at
+    /dev/null, but standard input, output and error and ``keep``: the parent's network
+    connections and event loop stay the parent's alone. Regular files stay open (a log
+    file keeps its lines), and no descriptor number is freed for reuse."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc (not Linux)
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in fds:
+            if fd <= 2 or fd in keep or fd == null:
+                continue
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:  # closed since the listing (the listing's own descriptor)
+                continue
+            if target.startswith(("socket:", "pipe:", "anon_inode:")):
+                os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _portable(exc: BaseException) -> BaseException:
@@ -258,23 +330,50 @@ def _portable(exc: BaseException) -> BaseException:
         return RuntimeError(f"a forked copy of the process (pid {os.getpid()}) failed:\n{text}")
 
 
-def _read(fd) -> bytes:
-    """Everything written to the pipe ``fd`` until its writer closed it."""
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
+def _receive(fd) -> bytes | None:
+    """A copy's message: its length, then as many bytes (not "until the end": a process
+    the task started may still hold the pipe open); None when it ended before all came."""
+    header = _read_exactly(fd, HEADER.size)
+    if header is None:
+        return None
+    return _read_exactly(fd, HEADER.unpack(header)[0])
+
+
+def _read_exactly(fd, n) -> bytes | None:
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
         chunks.append(chunk)
+        left -= len(chunk)
     return b"".join(chunks)
 
 
+def _wait(pid) -> int | None:
+    """The copy's exit status once it has left; None when another handler of SIGCHLD
+    took it first."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
 def _message(pid, payload, status) -> tuple:
-    """A copy's ``(kind, body, warnings)``, or a failure when it sent nothing."""
-    if payload:
+    """A copy's ``(kind, body, warnings)``, or a failure when its message did not come."""
+    if payload is not None:
         return pickle.loads(payload)
-    end = (f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-           else f"exit status {os.waitstatus_to_exitcode(status)}")
+    if status is None:
+        end = "its exit status was taken by another handler of SIGCHLD"
+    elif os.WIFSIGNALED(status):
+        end = f"killed by signal {os.WTERMSIG(status)}"
+        if os.WTERMSIG(status) == signal.SIGKILL:
+            end += "; out of memory?"
+    else:
+        end = f"exit status {os.waitstatus_to_exitcode(status)}"
     return ("failed", RuntimeError(
         f"a forked copy of the process (pid {pid}) ended before sending its results ({end}); "
-        f"its tasks are lost. Out of memory? lab.parallel.HOW = 'threads' trains in threads"), [])
+        f"its tasks are lost. mlplab.lab.parallel.HOW = 'threads' trains in this process"), [])
 
 
 #: the ways :func:`run` knows, by name
