@@ -217,7 +217,11 @@ def test_fork_works_when_sigchld_is_ignored_and_stdin_is_closed():
 def test_auto_forks_only_on_linux_without_other_threads(monkeypatch):
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
     monkeypatch.setattr(parallel.sys, "platform", "linux")
+    monkeypatch.delitem(parallel.sys.modules, "zmq", raising=False)
     assert parallel.choose("auto", 10) == "fork"
+    monkeypatch.setitem(parallel.sys.modules, "zmq", object())  # a Jupyter kernel or client
+    assert parallel.choose("auto", 10) == "threads"
+    monkeypatch.delitem(parallel.sys.modules, "zmq")
     assert parallel.choose("auto", parallel.MAX_FORKED_TASKS + 1) == "threads"
     assert parallel.choose("fork", parallel.MAX_FORKED_TASKS + 1) == "threads"  # the pipe is full
     monkeypatch.setattr(parallel.sys, "platform", "darwin")

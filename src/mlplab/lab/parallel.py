@@ -29,11 +29,14 @@ Two ways (:data:`WAYS`), and ``"auto"`` to pick (:data:`HOW`):
   5 minutes for a kernel's reply, 3 times out of 3; with it, never. The likely cause: a
   socket the parent closed while a copy still held it stayed registered in the
   parent's event loop (epoll forgets a file only when its last descriptor closes).
-- ``"auto"``: fork on Linux when this process runs no other Python thread, threads
-  otherwise. A fork copies only the calling thread, so a lock that another thread
-  held at that moment stays held for ever in the copy (Jupyter's kernel, a web
-  server and a Dask worker all run threads); macOS's system libraries are not safe
-  to use in a forked copy, and Windows has no fork.
+- ``"auto"``: fork on Linux when this process runs no other Python thread and has not
+  imported ZeroMQ (a Jupyter kernel or client lives in it: even with the copies'
+  sockets detached, a notebook run later by nbclient in the same process once more
+  waited 5 minutes for a reply), threads otherwise. A fork copies only the calling
+  thread, so a lock that another thread held at that moment stays held for ever in
+  the copy (Jupyter's kernel, a web server and a Dask worker all run threads);
+  macOS's system libraries are not safe to use in a forked copy, and Windows has no
+  fork.
 """
 
 from __future__ import annotations
@@ -85,8 +88,8 @@ def choose(how: str, n_tasks: int = 0) -> str:
         return "threads"
     if how != "auto":
         return how
-    return "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 \
-        else "threads"
+    quiet = threading.active_count() == 1 and "zmq" not in sys.modules
+    return "fork" if sys.platform.startswith("linux") and quiet else "threads"
 
 
 def in_threads(tasks, work, workers) -> list:
